@@ -1,0 +1,103 @@
+"""The ``xtrust`` command: argument parsing, calls into the library, exit codes — nothing else.
+
+Exit codes: 0 allowed / no findings; 1 denied / findings; 2 bad usage or bad input (one line, no
+traceback); 3 an incomplete scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import PolicyError, XtrustError
+from .evaluate import explain
+from .model import PolicyKind, load_document, parse_policy
+from .render import format_decision
+
+__all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_BAD_INPUT", "EXIT_INCOMPLETE"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, exit 2, like every other bad input
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _read_policy(path: str, kind: PolicyKind) -> Any:
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise XtrustError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return parse_policy(load_document(text, path), kind=kind, source=path)
+    except PolicyError as exc:
+        raise exc.within(path) from None
+
+
+def _context(pairs: Sequence[str]) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise XtrustError(f"--context {pair!r}: expected KEY=VALUE")
+        if key in context:  # a key given twice is multi-valued
+            previous = context[key]
+            context[key] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            context[key] = value
+    return context
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    trust = _read_policy(args.trust, PolicyKind.TRUST)
+    identity = [_read_policy(path, PolicyKind.IDENTITY) for path in args.identity]
+    decision = explain(
+        args.principal,
+        args.role,
+        trust_policy=trust,
+        identity_policies=identity,
+        context=_context(args.context),
+        action=args.action,
+    )
+    print(format_decision(decision))
+    return EXIT_OK if decision.allowed else EXIT_FINDINGS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xtrust", description="Audit and repair AWS cross-account trust.")
+    parser.add_argument("--version", action="version", version=f"xtrust {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    sub = commands.add_parser("explain", help="decide one sts:AssumeRole request and say why")
+    sub.add_argument("--principal", required=True, metavar="ARN", help="the caller: a user, role or session ARN")
+    sub.add_argument("--role", required=True, metavar="ARN", help="the role to assume")
+    sub.add_argument("--trust", required=True, metavar="FILE", help="the role's trust policy (JSON)")
+    sub.add_argument("--identity", action="append", default=[], metavar="FILE",
+                     help="an identity policy of the caller (JSON); repeat for each")
+    sub.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
+                     help="a request context value; repeat a key for several values")
+    sub.add_argument("--action", default="sts:AssumeRole", help="the action asked for (default sts:AssumeRole)")
+    sub.set_defaults(run=_cmd_explain)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except XtrustError as exc:
+        print(f"xtrust: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("xtrust: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,472 @@
+"""Deciding one ``sts:AssumeRole`` request with IAM's policy evaluation logic.
+
+A request is allowed when (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
+
+- no statement of the trust policy or of the caller's identity policies that applies is a Deny
+  (an explicit Deny wins everywhere);
+- a trust policy statement allows it — a role trust policy must always name who may assume the role;
+- and, for IAM users and role sessions, an identity policy allows it too, except in the role's own
+  account when the trust policy names the caller itself (its user, role or session ARN, or ``*``):
+  naming only the account (root ARN or bare ID) delegates to the account's identity policies.
+
+Service principals and federated (SAML/OIDC) callers have no identity policies; the trust policy alone
+decides. Passing session tags (``aws:RequestTag/…``, ``aws:TagKeys``) needs ``sts:TagSession`` as well,
+and setting a source identity needs ``sts:SetSourceIdentity``
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+
+SCPs, permission boundaries and session policies are out of scope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from ._glob import glob_regex
+from .callers import (
+    ASSUME_ROLE,
+    FEDERATION_ACTIONS,
+    SET_SOURCE_IDENTITY,
+    TAG_SESSION,
+    Caller,
+    CallerKind,
+    RoleRef,
+    parse_caller,
+    parse_role,
+)
+from .conditions import evaluate_condition
+from .errors import InputError
+from .model import Effect, Policy, PolicyInput, PolicyKind, PrincipalForm, PrincipalKind, PrincipalSet, Statement, parse_policy
+
+__all__ = [
+    "Outcome",
+    "Match",
+    "StatementRef",
+    "SideDecision",
+    "Decision",
+    "Request",
+    "Context",
+    "build_context",
+    "decide",
+    "explain",
+    "can_assume",
+    "principal_match",
+]
+
+Context = Mapping[str, tuple[str, ...]]
+
+
+class Outcome(str, Enum):
+    ALLOWED = "allowed"
+    EXPLICIT_DENY = "explicitly denied"
+    IMPLICIT_DENY = "implicitly denied"
+
+
+class Match(int, Enum):
+    """How a trust statement's principal covers the caller, weakest first."""
+
+    NONE = 0
+    ACCOUNT = 1  # through the caller's account (root ARN or bare account ID)
+    DIRECT = 2  # the caller itself: its user, role or session ARN, "*", or everyone-but via NotPrincipal
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """A statement that took part in a decision, and where it is."""
+
+    policy: str
+    index: int
+    sid: str | None
+    effect: Effect
+    pointer: str
+    statement: Statement = field(compare=False, repr=False)
+    via: Match = field(default=Match.NONE, compare=False)
+
+    def __str__(self) -> str:
+        sid = f" (Sid {self.sid})" if self.sid else ""
+        return f"{self.policy} {self.pointer}{sid}: {self.effect.value}"
+
+
+@dataclass(frozen=True)
+class SideDecision:
+    """What one side (the role's trust policy, or the caller's identity policies) says."""
+
+    side: str
+    allows: tuple[StatementRef, ...] = ()
+    denies: tuple[StatementRef, ...] = ()
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.denies:
+            return Outcome.EXPLICIT_DENY
+        return Outcome.ALLOWED if self.allows else Outcome.IMPLICIT_DENY
+
+    @property
+    def names_caller(self) -> bool:
+        return any(ref.via is Match.DIRECT for ref in self.allows)
+
+
+@dataclass(frozen=True)
+class Request:
+    principal: str
+    action: str
+    resource: str
+    context: Context
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "principal": self.principal,
+            "action": self.action,
+            "resource": self.resource,
+            "context": {k: list(v) if len(v) != 1 else v[0] for k, v in sorted(self.context.items())},
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    request: Request
+    outcome: Outcome
+    reason: str
+    trust: SideDecision
+    identity: SideDecision | None = None
+    also: tuple[Decision, ...] = ()  # sts:TagSession / sts:SetSourceIdentity, when the request needs them
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is Outcome.ALLOWED
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def deciding(self) -> tuple[StatementRef, ...]:
+        """The statements that decided: the Denies if any, else the Allows (empty for an implicit deny)."""
+        sides = [self.trust] + ([self.identity] if self.identity else [])
+        denies = tuple(ref for side in sides for ref in side.denies)
+        if denies or not self.allowed:
+            return denies
+        return tuple(ref for side in sides for ref in side.allows)
+
+
+# --- the request context ------------------------------------------------------------------------
+
+_TAG_KEYS = ("aws:requesttag/", "aws:tagkeys", "sts:transitivetagkeys")
+
+
+def _values(value: Any) -> tuple[str, ...]:
+    if isinstance(value, bool):
+        return ("true" if value else "false",)
+    if isinstance(value, (str, int, float)):
+        return (str(value),)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(v for item in value for v in _values(item))
+    if value is None:
+        return ()
+    raise InputError(f"context values must be strings, numbers, booleans or lists of them, not {type(value).__name__}")
+
+
+def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
+    """The request context: keys derived from the caller, overridden by what the caller supplies.
+
+    Derived keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+    aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username (IAM users only),
+    aws:PrincipalIsAWSService and aws:PrincipalServiceName (service principals). Keys are lower-cased,
+    since condition keys match case-insensitively. A key supplied as None is removed.
+    """
+    context: dict[str, tuple[str, ...]] = {}
+    if caller.kind is CallerKind.SERVICE:
+        context["aws:principalisawsservice"] = ("true",)
+        context["aws:principalservicename"] = (caller.name,)
+    elif caller.kind is not CallerKind.FEDERATED:
+        context["aws:principalisawsservice"] = ("false",)
+        context["aws:principalaccount"] = (caller.account,)
+        context["aws:principalarn"] = (caller.principal_arn,)
+        context["aws:principaltype"] = (caller.kind.value,)
+        if caller.kind is CallerKind.USER:
+            context["aws:username"] = (caller.name,)
+    for key, value in (supplied or {}).items():
+        if not isinstance(key, str) or not key:
+            raise InputError(f"context keys must be non-empty strings, not {key!r}")
+        if value is None:
+            context.pop(key.lower(), None)
+        else:
+            context[key.lower()] = _values(value)
+    return context
+
+
+# --- policy variables ---------------------------------------------------------------------------
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_LITERALS = {"*": "*", "?": "?", "$": "$"}
+_UNRESOLVED = object()
+
+
+def _resolve(name: str, context: Context) -> Any:
+    """One ``${…}`` variable: its value, or _UNRESOLVED when the key is absent and there is no default."""
+    key, _, default = name.partition(",")
+    key = key.strip()
+    if key in _LITERALS:
+        return _LITERALS[key]
+    values = context.get(key.lower())
+    if values and len(values) == 1:
+        return values[0]
+    default = default.strip()
+    if len(default) >= 2 and default[0] == default[-1] == "'":
+        return default[1:-1]
+    return _UNRESOLVED
+
+
+def _resource_matches(pattern: str, resource: str, context: Context, substitute: bool) -> bool:
+    """Resource matching: case-sensitive, ``*``/``?`` wildcards, policy variables under 2012-10-17.
+
+    A variable whose key is absent from the request (and has no default) makes the pattern match nothing
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+    """
+    if not substitute or "${" not in pattern:
+        return glob_regex(pattern).fullmatch(resource) is not None
+    pieces: list[str] = []
+    last = 0
+    for found in _VARIABLE.finditer(pattern):
+        pieces.append(glob_regex(pattern[last:found.start()]).pattern)
+        value = _resolve(found.group(1), context)
+        if value is _UNRESOLVED:
+            return False
+        pieces.append(re.escape(value))
+        last = found.end()
+    pieces.append(glob_regex(pattern[last:]).pattern)
+    return re.fullmatch("".join(pieces), resource, re.DOTALL) is not None
+
+
+def _condition_values(values: tuple[str, ...], context: Context, substitute: bool) -> tuple[str, ...]:
+    if not substitute or not any("${" in v for v in values):
+        return values
+    out = []
+    for value in values:
+        text, ok = value, True
+        for found in _VARIABLE.finditer(value):
+            resolved = _resolve(found.group(1), context)
+            if resolved is _UNRESOLVED:
+                ok = False
+                break
+            text = text.replace(found.group(0), resolved, 1)
+        if ok:
+            out.append(text)
+    return tuple(out)
+
+
+# --- statements ---------------------------------------------------------------------------------
+
+
+def principal_match(principals: PrincipalSet, caller: Caller) -> Match:
+    """How a ``Principal`` block covers the caller (reference_policies_elements_principal).
+
+    An account ID or root ARN covers every user and role session of that account (ACCOUNT); a user ARN
+    covers that user, a role ARN every session of that role, a session ARN that session, and ``*``
+    everyone (DIRECT). Role sessions are matched by account and role name, since their ARN has no path.
+    A unique ID (a deleted principal) covers nobody. Service and Federated values name services and
+    identity providers, never IAM principals.
+    """
+    best = Match.NONE
+    for principal in principals.principals:
+        if principal.form is PrincipalForm.ANY:
+            return Match.DIRECT
+        if principal.kind is PrincipalKind.SERVICE:
+            if caller.kind is CallerKind.SERVICE and principal.value.lower() == caller.name.lower():
+                return Match.DIRECT
+            continue
+        if principal.kind is PrincipalKind.FEDERATED:
+            if caller.kind is CallerKind.FEDERATED and principal.value.lower() == caller.name.lower():
+                return Match.DIRECT
+            continue
+        if principal.kind is not PrincipalKind.AWS or principal.account != caller.account or not caller.account:
+            continue
+        form = principal.form
+        if form is PrincipalForm.ACCOUNT and caller.kind in (CallerKind.USER, CallerKind.ROLE_SESSION, CallerKind.ROOT):
+            best = max(best, Match.ACCOUNT)
+        elif form is PrincipalForm.USER and caller.kind is CallerKind.USER and principal.name == caller.name:
+            return Match.DIRECT
+        elif form is PrincipalForm.ROLE and caller.kind is CallerKind.ROLE_SESSION and principal.name == caller.name:
+            return Match.DIRECT
+        elif form is PrincipalForm.SESSION and caller.kind is CallerKind.ROLE_SESSION and principal.value == caller.session_arn:
+            return Match.DIRECT
+    return best
+
+
+def _action_matches(patterns: tuple[str, ...], action: str) -> bool:
+    return any(glob_regex(p, True).fullmatch(action) is not None for p in patterns)
+
+
+def _statement_applies(
+    statement: Statement, caller: Caller, action: str, resource: str, context: Context, substitute: bool, trust: bool
+) -> Match:
+    """Whether one statement applies to the request; for trust statements, through which principal match."""
+    via = Match.DIRECT
+    if trust:
+        if statement.principal is not None:
+            via = principal_match(statement.principal, caller)
+            if via is Match.NONE:
+                return Match.NONE
+        elif statement.not_principal is not None:
+            # Everyone except the listed principals (reference_policies_elements_notprincipal).
+            if principal_match(statement.not_principal, caller) is not Match.NONE:
+                return Match.NONE
+        else:
+            return Match.NONE
+    if statement.action is not None and not _action_matches(statement.action.values, action):
+        return Match.NONE
+    if statement.not_action is not None and _action_matches(statement.not_action.values, action):
+        return Match.NONE
+    if statement.resource is not None:
+        if not any(_resource_matches(p, resource, context, substitute) for p in statement.resource.values):
+            return Match.NONE
+    elif statement.not_resource is not None:
+        if any(_resource_matches(p, resource, context, substitute) for p in statement.not_resource.values):
+            return Match.NONE
+    elif not trust:
+        return Match.NONE
+    for condition in statement.conditions:
+        values = _condition_values(condition.values, context, substitute)
+        if not evaluate_condition(condition.operator, values, context.get(condition.key_lower)):
+            return Match.NONE
+    return via
+
+
+def _side(
+    name: str, policies: Iterable[Policy], caller: Caller, action: str, resource: str, context: Context, trust: bool
+) -> SideDecision:
+    allows: list[StatementRef] = []
+    denies: list[StatementRef] = []
+    for policy in policies:
+        substitute = policy.substitutes_variables
+        for statement in policy.statements:
+            via = _statement_applies(statement, caller, action, resource, context, substitute, trust)
+            if via is Match.NONE:
+                continue
+            ref = StatementRef(policy.source or name, statement.index, statement.sid, statement.effect,
+                               statement.pointer, statement, via)
+            (denies if statement.effect is Effect.DENY else allows).append(ref)
+    return SideDecision(name, tuple(allows), tuple(denies))
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+
+def decide(
+    caller: Caller,
+    role: RoleRef,
+    trust: Policy,
+    identity: Sequence[Policy] = (),
+    context: Context | None = None,
+    action: str = ASSUME_ROLE,
+) -> Decision:
+    """Decide one request from parsed parts. ``context`` is the full request context (see build_context)."""
+    ctx = context if context is not None else build_context(caller)
+    request = Request(caller.arn, action, role.arn, ctx)
+    refusal = caller.can_call_sts
+    if refusal:
+        return Decision(request, Outcome.IMPLICIT_DENY, refusal, SideDecision("trust policy"))
+    trust_side = _side("trust policy", (trust,), caller, action, role.arn, ctx, trust=True)
+    needs_identity = caller.is_iam and action.lower() not in FEDERATION_ACTIONS
+    identity_side = (
+        _side("identity policies", identity, caller, action, role.arn, ctx, trust=False) if needs_identity else None
+    )
+    outcome, reason = _combine(caller, role, trust_side, identity_side)
+    also = tuple(
+        decide(caller, role, trust, identity, ctx, extra)
+        for extra in _companion_actions(action, ctx)
+    )
+    for sub in also:
+        if outcome is Outcome.ALLOWED and not sub.allowed:
+            outcome, reason = sub.outcome, f"{sub.request.action} is needed too and is {sub.outcome.value}: {sub.reason}"
+    return Decision(request, outcome, reason, trust_side, identity_side, also)
+
+
+def _companion_actions(action: str, context: Context) -> tuple[str, ...]:
+    if action.lower() not in FEDERATION_ACTIONS and action.lower() != ASSUME_ROLE.lower():
+        return ()
+    extra = []
+    if any(key.startswith(_TAG_KEYS) for key in context):
+        extra.append(TAG_SESSION)
+    if "sts:sourceidentity" in context:
+        extra.append(SET_SOURCE_IDENTITY)
+    return tuple(extra)
+
+
+def _combine(caller: Caller, role: RoleRef, trust: SideDecision, identity: SideDecision | None) -> tuple[Outcome, str]:
+    if trust.denies:
+        return Outcome.EXPLICIT_DENY, "a Deny statement in the trust policy applies"
+    if identity is not None and identity.denies:
+        return Outcome.EXPLICIT_DENY, "a Deny statement in the caller's identity policies applies"
+    if not trust.allows:
+        return Outcome.IMPLICIT_DENY, "no statement of the trust policy allows this caller"
+    if identity is None:
+        return Outcome.ALLOWED, "the trust policy allows this caller, and no identity policy is involved"
+    same_account = caller.account == role.account
+    if same_account and trust.names_caller:
+        return Outcome.ALLOWED, "the trust policy names the caller in the role's own account; that is enough on its own"
+    if identity.allows:
+        where = "in the role's own account" if same_account else "across accounts"
+        return Outcome.ALLOWED, f"the trust policy and the caller's identity policies both allow it ({where})"
+    if same_account:
+        return Outcome.IMPLICIT_DENY, (
+            "the trust policy names only the caller's account, so an identity policy must allow it too, and none does"
+        )
+    return Outcome.IMPLICIT_DENY, "across accounts the caller's identity policies must allow it too, and none does"
+
+
+def explain(
+    principal_arn: str,
+    role_arn: str,
+    *,
+    trust_policy: PolicyInput,
+    identity_policies: Iterable[PolicyInput] = (),
+    context: Mapping[str, Any] | None = None,
+    action: str = ASSUME_ROLE,
+) -> Decision:
+    """Decide whether ``principal_arn`` may call ``action`` (``sts:AssumeRole`` by default) on ``role_arn``.
+
+    ``trust_policy`` is the role's trust policy and ``identity_policies`` every identity policy of the caller
+    (for a user: inline, attached managed, and those of its groups) — each a dict, JSON text, URL-encoded
+    JSON text, or a parsed :class:`~xtrust.model.Policy`. ``context`` adds or overrides request context keys
+    (``{"aws:MultiFactorAuthPresent": "true", "aws:SourceIp": "203.0.113.5"}``); a key given as None is removed.
+
+    Returns a :class:`Decision` with the outcome, a reason and the statements that decided it on both sides.
+    Raises PolicyError for a document that is not valid policy grammar and InputError for a bad ARN.
+    """
+    caller = parse_caller(principal_arn, action)
+    role = parse_role(role_arn)
+    trust = parse_policy(trust_policy, kind=PolicyKind.TRUST, source=_name(trust_policy, "trust policy"))
+    identity = [
+        parse_policy(doc, kind=PolicyKind.IDENTITY, source=_name(doc, f"identity policy {i + 1}"))
+        for i, doc in enumerate(identity_policies)
+    ]
+    return decide(caller, role, trust, identity, build_context(caller, context), action)
+
+
+def _name(document: PolicyInput, default: str) -> str:
+    return document.source if isinstance(document, Policy) and document.source else default
+
+
+def can_assume(
+    principal_arn: str,
+    role_arn: str,
+    *,
+    trust_policy: PolicyInput,
+    identity_policies: Iterable[PolicyInput] = (),
+    context: Mapping[str, Any] | None = None,
+    action: str = ASSUME_ROLE,
+) -> bool:
+    """True when AWS would allow the request; see :func:`explain` for the arguments."""
+    return explain(
+        principal_arn,
+        role_arn,
+        trust_policy=trust_policy,
+        identity_policies=identity_policies,
+        context=context,
+        action=action,
+    ).allowed

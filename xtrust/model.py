@@ -1,0 +1,496 @@
+"""IAM policy documents, parsed once into frozen values.
+
+Every quirk of the policy grammar is absorbed here and nowhere else: a document given as a dict, as
+JSON text or as URL-encoded JSON text (the raw IAM API form); ``Statement`` as one object or a list;
+element values as a string or a list; ``"Principal": "*"`` vs ``{"AWS": "*"}``; bare account IDs vs
+root ARNs; action case; ``Version`` absent or ``2008-10-17``. What is not valid grammar raises one
+:class:`~xtrust.errors.PolicyError` whose ``pointer`` is the JSON pointer of the offending place.
+
+References: IAM JSON policy element reference and grammar
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Union
+from urllib.parse import unquote
+
+from .conditions import Operator, parse_operator
+from .errors import PolicyError
+
+__all__ = [
+    "Effect",
+    "PrincipalKind",
+    "Principal",
+    "PrincipalSet",
+    "Items",
+    "Condition",
+    "Statement",
+    "Policy",
+    "PolicyKind",
+    "parse_policy",
+    "load_document",
+    "VERSION_2012",
+    "VERSION_2008",
+]
+
+VERSION_2012 = "2012-10-17"
+VERSION_2008 = "2008-10-17"
+_VERSIONS = (VERSION_2012, VERSION_2008)
+
+_POLICY_KEYS = ("Version", "Id", "Statement")
+_STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+# Unique IDs IAM shows in place of a deleted principal (AIDA… users, AROA… roles, and the other
+# prefixes of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids).
+_UNIQUE_ID = re.compile(r"^A(?:IDA|ROA|GPA|NPA|NVA|IPA|KIA|SIA|CCA|3T)[A-Z0-9]{12,}$")
+_ARN = re.compile(r"^arn:(?P<partition>[a-z0-9-]+):(?P<service>[a-z0-9-]*):(?P<region>[a-z0-9-]*):"
+                  r"(?P<account>[0-9]*|aws):(?P<resource>.+)$")
+
+
+class Effect(str, Enum):
+    ALLOW = "Allow"
+    DENY = "Deny"
+
+
+class PrincipalKind(str, Enum):
+    """The keys of a ``Principal`` block; they are kept apart, never mixed into one set of strings."""
+
+    AWS = "AWS"
+    SERVICE = "Service"
+    FEDERATED = "Federated"
+    CANONICAL_USER = "CanonicalUser"
+
+
+class PrincipalForm(str, Enum):
+    """What one AWS principal value names (reference_policies_elements_principal)."""
+
+    ANY = "any"  # "*": every principal
+    ACCOUNT = "account"  # a bare account ID or arn:…:root: every principal of the account
+    USER = "user"  # arn:…:iam::A:user/path/name
+    ROLE = "role"  # arn:…:iam::A:role/path/name: every session of the role
+    SESSION = "session"  # arn:…:sts::A:assumed-role/name/session
+    FEDERATED_USER = "federated-user"  # arn:…:sts::A:federated-user/name
+    UNIQUE_ID = "unique-id"  # a deleted principal, shown as its unique ID: matches nobody
+    OTHER = "other"  # Service, Federated and CanonicalUser values, matched literally
+
+
+@dataclass(frozen=True)
+class Principal:
+    """One principal value of one kind, as written, with what it names."""
+
+    kind: PrincipalKind
+    value: str
+    form: PrincipalForm = field(default=PrincipalForm.OTHER, compare=False)
+    account: str = field(default="", compare=False)
+    name: str = field(default="", compare=False)  # user/role name (no path), session role name
+
+    @property
+    def canonical(self) -> str:
+        """The value as IAM stores it: a bare account ID becomes the root ARN."""
+        if self.form is PrincipalForm.ACCOUNT and _ACCOUNT_ID.match(self.value):
+            return f"arn:aws:iam::{self.value}:root"
+        return self.value
+
+
+@dataclass(frozen=True)
+class PrincipalSet:
+    """The value of a ``Principal`` or ``NotPrincipal`` element.
+
+    ``star`` records the bare ``"*"`` form; it means the same as ``{"AWS": "*"}``.
+    ``scalars`` records which kinds were written as a single string, so the document serialises back
+    as it was written.
+    """
+
+    principals: tuple[Principal, ...]
+    star: bool = False
+    scalars: frozenset[PrincipalKind] = frozenset()
+
+    def of_kind(self, kind: PrincipalKind) -> tuple[Principal, ...]:
+        return tuple(p for p in self.principals if p.kind is kind)
+
+    @property
+    def is_any(self) -> bool:
+        return any(p.form is PrincipalForm.ANY for p in self.principals)
+
+    def to_json(self) -> Any:
+        if self.star:
+            return "*"
+        block: dict[str, Any] = {}
+        for kind in PrincipalKind:
+            values = [p.value for p in self.principals if p.kind is kind]
+            if values:
+                block[kind.value] = values[0] if kind in self.scalars and len(values) == 1 else values
+        return block
+
+
+@dataclass(frozen=True)
+class Items:
+    """The values of ``Action``/``NotAction``/``Resource``/``NotResource``; ``scalar`` if one string."""
+
+    values: tuple[str, ...]
+    scalar: bool = False
+
+    def to_json(self) -> Any:
+        return self.values[0] if self.scalar and len(self.values) == 1 else list(self.values)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``operator: {key: values}`` entry of a ``Condition`` block."""
+
+    operator: Operator
+    key: str  # as written; condition keys match case-insensitively, so use ``key_lower``
+    values: tuple[str, ...]
+    scalar: bool = False
+    raw_values: tuple[Any, ...] = field(default=(), compare=False)
+
+    @property
+    def key_lower(self) -> str:
+        return self.key.lower()
+
+
+@dataclass(frozen=True)
+class Statement:
+    index: int
+    effect: Effect
+    sid: str | None = None
+    principal: PrincipalSet | None = None
+    not_principal: PrincipalSet | None = None
+    action: Items | None = None
+    not_action: Items | None = None
+    resource: Items | None = None
+    not_resource: Items | None = None
+    conditions: tuple[Condition, ...] = ()
+    pointer: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.sid is not None:
+            out["Sid"] = self.sid
+        out["Effect"] = self.effect.value
+        for name, value in (
+            ("Principal", self.principal),
+            ("NotPrincipal", self.not_principal),
+            ("Action", self.action),
+            ("NotAction", self.not_action),
+            ("Resource", self.resource),
+            ("NotResource", self.not_resource),
+        ):
+            if value is not None:
+                out[name] = value.to_json()
+        if self.conditions:
+            block: dict[str, dict[str, Any]] = {}
+            for cond in self.conditions:
+                raw = list(cond.raw_values) if cond.raw_values else list(cond.values)
+                block.setdefault(cond.operator.name, {})[cond.key] = (
+                    raw[0] if cond.scalar and len(raw) == 1 else raw
+                )
+            out["Condition"] = block
+        return out
+
+
+class PolicyKind(str, Enum):
+    """Which grammar a document must follow: a role trust policy or an identity policy."""
+
+    ANY = "any"
+    TRUST = "trust"
+    IDENTITY = "identity"
+
+
+@dataclass(frozen=True)
+class Policy:
+    statements: tuple[Statement, ...]
+    version: str | None = None
+    id: str | None = None
+    statement_is_object: bool = False
+    source: str = field(default="", compare=False)
+
+    @property
+    def substitutes_variables(self) -> bool:
+        """Policy variables are substituted only under Version 2012-10-17 (reference_policies_variables)."""
+        return self.version == VERSION_2012
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.version is not None:
+            out["Version"] = self.version
+        if self.id is not None:
+            out["Id"] = self.id
+        statements = [s.to_json() for s in self.statements]
+        out["Statement"] = statements[0] if self.statement_is_object and len(statements) == 1 else statements
+        return out
+
+    def to_text(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_json(), indent=indent, sort_keys=False)
+
+    def named(self, source: str) -> Policy:
+        """The same document, labelled with where it came from (used in explanations and errors)."""
+        return Policy(self.statements, self.version, self.id, self.statement_is_object, source)
+
+
+PolicyInput = Union[Policy, Mapping[str, Any], str, bytes]
+
+
+def load_document(document: Any, source: str = "") -> Any:
+    """Turn JSON text or URL-encoded JSON text into a Python value; pass anything else through."""
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PolicyError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", "", source) from None
+    if not isinstance(document, str):
+        return document
+    text = document.strip()
+    if not text.startswith(("{", "[")) and "%" in text:
+        text = unquote(text).strip()  # IAM returns documents URL-encoded (RFC 3986)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PolicyError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "", source) from None
+
+
+def parse_policy(document: PolicyInput, *, kind: PolicyKind = PolicyKind.ANY, source: str = "") -> Policy:
+    """Parse one policy document into a :class:`Policy`, validating its grammar.
+
+    ``kind`` adds the rules of one policy type: a trust policy needs a principal in every statement;
+    an identity policy may name none and needs a resource.
+    """
+    if isinstance(document, Policy):
+        return document if not source else document.named(source)
+    return _Parser(kind, source).policy(load_document(document, source))
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class _Parser:
+    def __init__(self, kind: PolicyKind, source: str) -> None:
+        self.kind = kind
+        self.source = source
+
+    def fail(self, message: str, pointer: str) -> PolicyError:
+        return PolicyError(message, pointer, self.source)
+
+    def policy(self, doc: Any) -> Policy:
+        if not isinstance(doc, Mapping):
+            raise self.fail(f"a policy must be a JSON object, not {_type_name(doc)}", "")
+        for key in doc:
+            if key not in _POLICY_KEYS:
+                raise self.fail(f"unknown policy element {key!r} (expected one of {', '.join(_POLICY_KEYS)})",
+                                f"/{_escape(str(key))}")
+        version = doc.get("Version")
+        if version is not None and version not in _VERSIONS:
+            raise self.fail(f"Version must be {VERSION_2012!r} or {VERSION_2008!r}, not {version!r}", "/Version")
+        policy_id = doc.get("Id")
+        if policy_id is not None and not isinstance(policy_id, str):
+            raise self.fail("Id must be a string", "/Id")
+        if "Statement" not in doc:
+            raise self.fail("missing required element 'Statement'", "")
+        raw = doc["Statement"]
+        if isinstance(raw, Mapping):
+            statements = (self.statement(raw, 0, "/Statement"),)
+            return Policy(statements, version, policy_id, True, self.source)
+        if not isinstance(raw, list):
+            raise self.fail(f"Statement must be an object or a list of objects, not {_type_name(raw)}", "/Statement")
+        return Policy(
+            tuple(self.statement(item, i, f"/Statement/{i}") for i, item in enumerate(raw)),
+            version,
+            policy_id,
+            False,
+            self.source,
+        )
+
+    def statement(self, raw: Any, index: int, pointer: str) -> Statement:
+        if not isinstance(raw, Mapping):
+            raise self.fail(f"a statement must be a JSON object, not {_type_name(raw)}", pointer)
+        for key in raw:
+            if key not in _STATEMENT_KEYS:
+                raise self.fail(f"unknown statement element {key!r}", f"{pointer}/{_escape(str(key))}")
+        sid = raw.get("Sid")
+        if sid is not None and not isinstance(sid, str):
+            raise self.fail("Sid must be a string", f"{pointer}/Sid")
+        if "Effect" not in raw:
+            raise self.fail("missing required element 'Effect'", pointer)
+        try:
+            effect = Effect(raw["Effect"])
+        except (ValueError, TypeError):
+            raise self.fail(f"Effect must be 'Allow' or 'Deny', not {raw['Effect']!r}", f"{pointer}/Effect") from None
+        self.exclusive(raw, "Principal", "NotPrincipal", pointer)
+        self.exclusive(raw, "Action", "NotAction", pointer)
+        self.exclusive(raw, "Resource", "NotResource", pointer)
+        if "Action" not in raw and "NotAction" not in raw:
+            raise self.fail("missing required element 'Action' or 'NotAction'", pointer)
+        has_principal = "Principal" in raw or "NotPrincipal" in raw
+        if self.kind is PolicyKind.TRUST and not has_principal:
+            raise self.fail("a trust policy statement needs 'Principal'", pointer)
+        if self.kind is PolicyKind.IDENTITY:
+            if has_principal:
+                key = "Principal" if "Principal" in raw else "NotPrincipal"
+                raise self.fail(f"an identity policy may not have '{key}'", f"{pointer}/{key}")
+            if "Resource" not in raw and "NotResource" not in raw:
+                raise self.fail("missing required element 'Resource' or 'NotResource'", pointer)
+        return Statement(
+            index=index,
+            effect=effect,
+            sid=sid,
+            principal=self.principals(raw, "Principal", pointer),
+            not_principal=self.principals(raw, "NotPrincipal", pointer),
+            action=self.actions(raw, "Action", pointer),
+            not_action=self.actions(raw, "NotAction", pointer),
+            resource=self.items(raw, "Resource", pointer),
+            not_resource=self.items(raw, "NotResource", pointer),
+            conditions=self.conditions(raw.get("Condition"), f"{pointer}/Condition") if "Condition" in raw else (),
+            pointer=pointer,
+        )
+
+    def exclusive(self, raw: Mapping[str, Any], a: str, b: str, pointer: str) -> None:
+        if a in raw and b in raw:
+            raise self.fail(f"a statement may not have both '{a}' and '{b}'", f"{pointer}/{b}")
+
+    def strings(self, value: Any, pointer: str, what: str) -> tuple[tuple[str, ...], bool]:
+        if isinstance(value, str):
+            return (value,), True
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if not isinstance(item, str):
+                    raise self.fail(f"{what} values must be strings, not {_type_name(item)}", f"{pointer}/{i}")
+            if not value:
+                raise self.fail(f"{what} must not be an empty list", pointer)
+            return tuple(value), False
+        raise self.fail(f"{what} must be a string or a list of strings, not {_type_name(value)}", pointer)
+
+    def items(self, raw: Mapping[str, Any], key: str, pointer: str) -> Items | None:
+        if key not in raw:
+            return None
+        values, scalar = self.strings(raw[key], f"{pointer}/{key}", key)
+        return Items(values, scalar)
+
+    def actions(self, raw: Mapping[str, Any], key: str, pointer: str) -> Items | None:
+        items = self.items(raw, key, pointer)
+        if items is None:
+            return None
+        for i, action in enumerate(items.values):
+            if action != "*" and ":" not in action:
+                where = f"{pointer}/{key}" if items.scalar else f"{pointer}/{key}/{i}"
+                raise self.fail(f"action {action!r} is not of the form 'service:action'", where)
+        return items
+
+    def principals(self, raw: Mapping[str, Any], key: str, pointer: str) -> PrincipalSet | None:
+        if key not in raw:
+            return None
+        value = raw[key]
+        here = f"{pointer}/{key}"
+        if value == "*":
+            return PrincipalSet((_principal(PrincipalKind.AWS, "*"),), star=True)
+        if not isinstance(value, Mapping) or not value:
+            raise self.fail(f"{key} must be \"*\" or a non-empty object of principal types", here)
+        found: list[Principal] = []
+        scalars: set[PrincipalKind] = set()
+        for type_name, values in value.items():
+            try:
+                kind = PrincipalKind(type_name)
+            except ValueError:
+                raise self.fail(
+                    f"unknown principal type {type_name!r} (expected AWS, Service, Federated or CanonicalUser)",
+                    f"{here}/{_escape(str(type_name))}",
+                ) from None
+            strings, scalar = self.strings(values, f"{here}/{type_name}", f"{key} {type_name}")
+            if scalar:
+                scalars.add(kind)
+            for i, text in enumerate(strings):
+                where = f"{here}/{type_name}" if scalar else f"{here}/{type_name}/{i}"
+                try:
+                    found.append(_principal(kind, text))
+                except ValueError as exc:
+                    raise self.fail(str(exc), where) from None
+        return PrincipalSet(tuple(found), star=False, scalars=frozenset(scalars))
+
+    def conditions(self, block: Any, pointer: str) -> tuple[Condition, ...]:
+        if not isinstance(block, Mapping):
+            raise self.fail(f"Condition must be an object, not {_type_name(block)}", pointer)
+        out: list[Condition] = []
+        for op_name, entries in block.items():
+            here = f"{pointer}/{_escape(str(op_name))}"
+            try:
+                operator = parse_operator(str(op_name))
+            except ValueError as exc:
+                raise self.fail(str(exc), here) from None
+            if not isinstance(entries, Mapping) or not entries:
+                raise self.fail(f"condition operator {op_name} needs an object of condition keys", here)
+            for key, raw_values in entries.items():
+                where = f"{here}/{_escape(str(key))}"
+                scalar = not isinstance(raw_values, list)
+                items = [raw_values] if scalar else list(raw_values)
+                values = []
+                for i, item in enumerate(items):
+                    if isinstance(item, bool):
+                        values.append("true" if item else "false")
+                    elif isinstance(item, (str, int, float)):
+                        values.append(str(item))
+                    else:
+                        at = where if scalar else f"{where}/{i}"
+                        raise self.fail(f"condition values must be strings, numbers or booleans, not {_type_name(item)}", at)
+                try:
+                    operator.validate(values)
+                except ValueError as exc:
+                    raise self.fail(str(exc), where) from None
+                out.append(Condition(operator, str(key), tuple(values), scalar, tuple(items)))
+        return tuple(out)
+
+
+def _principal(kind: PrincipalKind, value: str) -> Principal:
+    """Classify one principal value; raise ValueError for a value IAM would refuse."""
+    if kind is not PrincipalKind.AWS:
+        if kind is PrincipalKind.SERVICE and value == "*":
+            raise ValueError("a Service principal cannot be \"*\"; use {\"AWS\": \"*\"} or name the service")
+        return Principal(kind, value, PrincipalForm.OTHER)
+    if value == "*":
+        return Principal(kind, value, PrincipalForm.ANY)
+    if "*" in value or "?" in value:
+        raise ValueError(f"partial wildcards are not allowed in a principal: {value!r}")
+    if _ACCOUNT_ID.match(value):
+        return Principal(kind, value, PrincipalForm.ACCOUNT, account=value)
+    if _UNIQUE_ID.match(value):
+        return Principal(kind, value, PrincipalForm.UNIQUE_ID)
+    match = _ARN.match(value)
+    if not match:
+        raise ValueError(f"not an account ID, ARN or \"*\": {value!r}")
+    account, service, resource = match["account"], match["service"], match["resource"]
+    if not _ACCOUNT_ID.match(account):
+        raise ValueError(f"principal ARN without a 12-digit account ID: {value!r}")
+    if service == "iam" and resource == "root":
+        return Principal(kind, value, PrincipalForm.ACCOUNT, account=account)
+    if service == "iam" and resource.startswith("user/"):
+        return Principal(kind, value, PrincipalForm.USER, account=account, name=resource.rsplit("/", 1)[1])
+    if service == "iam" and resource.startswith("role/"):
+        return Principal(kind, value, PrincipalForm.ROLE, account=account, name=resource.rsplit("/", 1)[1])
+    if service == "sts" and resource.startswith("assumed-role/") and resource.count("/") >= 2:
+        return Principal(kind, value, PrincipalForm.SESSION, account=account, name=resource.split("/")[1])
+    if service == "sts" and resource.startswith("federated-user/"):
+        return Principal(kind, value, PrincipalForm.FEDERATED_USER, account=account, name=resource.split("/", 1)[1])
+    raise ValueError(f"not a principal IAM accepts in a policy: {value!r}")
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
