@@ -131,13 +131,13 @@ class PrincipalSet:
         return any(p.form is PrincipalForm.ANY for p in self.principals)
 
     def to_json(self) -> Any:
+        """The element as written: kinds in the order they first appear, so parse → to_json → parse is equal."""
         if self.star:
             return "*"
         block: dict[str, Any] = {}
-        for kind in PrincipalKind:
+        for kind in dict.fromkeys(p.kind for p in self.principals):
             values = [p.value for p in self.principals if p.kind is kind]
-            if values:
-                block[kind.value] = values[0] if kind in self.scalars and len(values) == 1 else values
+            block[kind.value] = values[0] if kind in self.scalars and len(values) == 1 else values
         return block
 
 
@@ -180,8 +180,15 @@ class Statement:
     not_resource: Items | None = None
     conditions: tuple[Condition, ...] = ()
     pointer: str = field(default="", compare=False)
+    written: tuple[str, ...] = field(default=(), compare=False, repr=False)  # element names in written order
 
     def to_json(self) -> dict[str, Any]:
+        """The statement as written: scalar vs list, Sid, and the order of its elements."""
+        out = self._elements()
+        order = [name for name in self.written if name in out]
+        return {name: out[name] for name in order + [name for name in out if name not in order]}
+
+    def _elements(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.sid is not None:
             out["Sid"] = self.sid
@@ -360,6 +367,7 @@ class _Parser:
             not_resource=self.items(raw, "NotResource", pointer),
             conditions=self.conditions(raw.get("Condition"), f"{pointer}/Condition") if "Condition" in raw else (),
             pointer=pointer,
+            written=tuple(raw),
         )
 
     def exclusive(self, raw: Mapping[str, Any], a: str, b: str, pointer: str) -> None:
