@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import PolicyError, XtrustError
+from .errors import PolicyError, RulesError, XtrustError
 from .evaluate import explain
+from .findings import Report
 from .model import PolicyKind, load_document, parse_policy
 from .render import format_decision
+from .report import FORMATS, render, write_atomically
+from .rules import load_rules
+from .scan import scan_snapshots
 
 __all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_BAD_INPUT", "EXIT_INCOMPLETE"]
 
@@ -68,6 +72,31 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK if decision.allowed else EXIT_FINDINGS
 
 
+def _exit_code(report: Report) -> int:
+    if not report.complete:
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if report.active else EXIT_OK
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            raise XtrustError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules)
+    if not args.snapshot:
+        raise XtrustError("give one --snapshot FILE per account")
+    report = scan_snapshots(rules, args.snapshot)
+    _emit(render(report, args.format), args.output)
+    return _exit_code(report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xtrust", description="Audit and repair AWS cross-account trust.")
     parser.add_argument("--version", action="version", version=f"xtrust {__version__}")
@@ -84,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a request context value; repeat a key for several values")
     sub.add_argument("--action", default="sts:AssumeRole", help="the action asked for (default sts:AssumeRole)")
     sub.set_defaults(run=_cmd_explain)
+
+    sub = commands.add_parser("scan", help="check accounts against the rules and report findings")
+    sub.add_argument("--rules", required=True, metavar="FILE", help="the rules file (YAML)")
+    sub.add_argument("--snapshot", nargs="+", action="extend", default=[], metavar="FILE",
+                     help="get-account-authorization-details JSON, one file per account")
+    sub.add_argument("--format", choices=sorted(FORMATS), default="text", help="report format (default text)")
+    sub.add_argument("--output", metavar="FILE", help="write the report here instead of standard output")
+    sub.set_defaults(run=_cmd_scan)
     return parser
 
 
@@ -91,8 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except RulesError as exc:
+        for problem in exc.problems:
+            print(f"xtrust: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except XtrustError as exc:
-        print(f"xtrust: error: {exc}", file=sys.stderr)
+        message = str(exc).replace("\n", " ")
+        print(f"xtrust: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("xtrust: interrupted", file=sys.stderr)

@@ -1,0 +1,350 @@
+"""The rule checks: each role, group or user against a rule, decided on representative requests.
+
+``role-trust`` (a role in a project account): a violation is a caller outside the rule's allow list whom
+the trust policy lets assume the role — the caller's own account is assumed to grant it, as an outsider
+controls its own identity policies. ``identity-assume`` (a group or user in the login account): a violation
+is a role ARN outside the allow list on which the effective identity policies allow ``sts:AssumeRole``,
+Deny statements taken into account. Every finding carries the request that proves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from ._glob import glob_match
+from .callers import ASSUME_ROLE, Caller, CallerKind, parse_caller, parse_role
+from .evaluate import StatementRef, _side, build_context, decide
+from .findings import Counterexample, Finding
+from .inventory import Account, Group, Role, User
+from .model import Policy, PolicyKind, parse_policy
+from .representatives import (
+    MAX_CONTEXTS,
+    allowed_principal,
+    contexts,
+    role_candidates,
+    trust_candidates,
+)
+from .rules import AssumeAllow, Check, Rule, RuleSet, TrustAllow
+
+__all__ = [
+    "Violation",
+    "TrustVerdict",
+    "AssumeVerdict",
+    "trust_violations",
+    "assume_violations",
+    "check_role",
+    "check_principal",
+    "check_account",
+    "CHECKS",
+    "OUTSIDER_IDENTITY",
+    "LOGIN_TRUST",
+]
+
+# What an outsider's own account grants itself, and a role trusting the login account: the other half of
+# each counterexample, so that ``can_assume`` reproduces it.
+OUTSIDER_IDENTITY = parse_policy(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    kind=PolicyKind.IDENTITY, source="the caller's own identity policy (assumed)")
+
+
+def LOGIN_TRUST(login: str) -> Policy:  # noqa: N802 - a constant per account
+    return parse_policy(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{login}:root"}, "Action": "sts:AssumeRole"}]},
+        kind=PolicyKind.TRUST, source="a role trusting the login account")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One request that gets through and should not, with the statements that let it."""
+
+    request: Counterexample
+    allows: tuple[StatementRef, ...]
+    caller: Caller
+
+
+@dataclass(frozen=True)
+class TrustVerdict:
+    violations: tuple[Violation, ...] = ()
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class AssumeVerdict:
+    violations: tuple[Violation, ...] = ()
+    truncated: bool = False
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+# --- role-trust ---------------------------------------------------------------------------------
+
+
+def trust_violations(
+    trust: Policy,
+    role_arn: str,
+    allow: TrustAllow,
+    *,
+    known_accounts: Iterable[str] = (),
+    now: datetime | None = None,
+) -> TrustVerdict:
+    """Every class of caller outside ``allow`` that the trust policy lets assume ``role_arn``, with the
+    first request context (in a fixed order: simplest first) that gets it through."""
+    role = parse_role(role_arn)
+    moment = now or _now()
+    entries = allow.principals_for(role.name)
+    known = [*known_accounts, *_entry_accounts(entries)]
+    conditions = [c for s in trust.statements for c in s.conditions]
+    found: list[Violation] = []
+    truncated = False
+    for candidate in trust_candidates(trust, role.account, known):
+        caller = candidate.caller
+        if allowed_principal(caller, entries, allow.services, allow.federated):
+            continue
+        tried = 0
+        for context, chosen in contexts(conditions, caller, build_context(caller), moment):
+            tried += 1
+            decision = decide(caller, role, trust, (OUTSIDER_IDENTITY,), context, candidate.action)
+            if decision.allowed:
+                found.append(Violation(Counterexample(caller.arn, candidate.action, role.arn, chosen),
+                                       decision.trust.allows, caller))
+                break
+        truncated = truncated or tried >= MAX_CONTEXTS
+    return TrustVerdict(tuple(found), truncated)
+
+
+def _entry_accounts(entries: Iterable[str]) -> list[str]:
+    out = []
+    for entry in entries:
+        if entry.isdigit():
+            out.append(entry)
+        elif entry.startswith("arn:") and entry.count(":") >= 5:
+            out.append(entry.split(":")[4])
+    return out
+
+
+# --- identity-assume ----------------------------------------------------------------------------
+
+
+def assume_violations(
+    policies: Sequence[Policy],
+    caller_arn: str,
+    allow_roles: Sequence[str],
+    *,
+    known_accounts: Iterable[str] = (),
+    now: datetime | None = None,
+) -> AssumeVerdict:
+    """Every class of role ARN outside ``allow_roles`` (wildcards allowed) on which ``policies`` let the
+    caller call sts:AssumeRole, with the first request context that gets it through."""
+    caller = parse_caller(caller_arn)
+    moment = now or _now()
+    known = [*known_accounts, *_entry_accounts(allow_roles), caller.account]
+    conditions = [c for p in policies for s in p.statements for c in s.conditions]
+    found: list[Violation] = []
+    truncated = False
+    for arn in role_candidates(policies, known, allow_roles, caller.name):
+        if any(glob_match(pattern, arn) for pattern in allow_roles):
+            continue
+        tried = 0
+        for context, chosen in contexts(conditions, caller, build_context(caller), moment):
+            tried += 1
+            side = _side("identity policies", policies, caller, ASSUME_ROLE, arn, context, trust=False)
+            if side.allows and not side.denies:
+                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen), side.allows, caller))
+                break
+        truncated = truncated or tried >= MAX_CONTEXTS
+    return AssumeVerdict(tuple(found), truncated)
+
+
+# --- turning verdicts into findings -------------------------------------------------------------
+
+
+@dataclass
+class _Collector:
+    """Gathers findings of one account, merging those that point at the same resource."""
+
+    rule: Rule
+    account: str
+    today: date
+    by_resource: dict[str, Finding] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, resource: str, subject: str, violations: Sequence[Violation], describe: str,
+            statements: Iterable[str]) -> None:
+        first, *others = violations
+        existing = self.by_resource.get(resource)
+        if existing is not None:
+            if subject not in existing.subjects:
+                self.by_resource[resource] = Finding(
+                    existing.rule, existing.severity, existing.account, existing.resource, existing.message,
+                    existing.counterexample, existing.check, (*existing.subjects, subject), existing.statements,
+                    existing.others, existing.exempt)
+            return
+        exempt = ""
+        for exemption in self.rule.exemptions:
+            if exemption.covers(resource) or exemption.covers(subject):
+                if exemption.active(self.today):
+                    exempt = f"{exemption.reason} (until {exemption.expires.isoformat()})"
+                    break
+                describe += f" (an exemption expired on {exemption.expires.isoformat()}: {exemption.reason})"
+        self.by_resource[resource] = Finding(
+            rule=self.rule.id,
+            severity=self.rule.severity,
+            account=self.account,
+            resource=resource,
+            message=f"{describe}: {first.request.in_words()}",
+            counterexample=first.request,
+            check=self.rule.check.value,
+            subjects=(subject,),
+            statements=tuple(dict.fromkeys(statements)),
+            others=tuple(v.request for v in others[:9]),
+            exempt=exempt,
+        )
+
+
+def _who(caller: Caller, role_account: str, login: str) -> str:
+    if caller.kind is CallerKind.SERVICE:
+        return "an AWS service not in the allow list"
+    if caller.kind is CallerKind.FEDERATED:
+        return "a federated identity provider not in the allow list"
+    if caller.account == role_account:
+        return "a principal of the role's own account"
+    if caller.account == login:
+        return "a login-account principal not in the allow list"
+    return f"account {caller.account}"
+
+
+def check_role(rule: Rule, role: Role, collector: _Collector, login: str, known: Sequence[str],
+               cache: dict[object, TrustVerdict], now: datetime) -> None:
+    assert isinstance(rule.allow, TrustAllow)
+    uses_resource = any(s.resource or s.not_resource for s in role.trust.statements)
+    key = (id(role.trust), role.name if (uses_resource or role.name in rule.allow.per_role) else "",
+           role.arn.split(":")[4])
+    verdict = cache.get(key)
+    if verdict is None:
+        verdict = trust_violations(role.trust, role.arn, rule.allow, known_accounts=known, now=now)
+        cache[key] = verdict
+    if verdict.truncated:
+        collector.notes.append(f"{role.arn}: trust policy conditions have more combinations than xtrust tries "
+                               f"({MAX_CONTEXTS}); the verdict may miss a way in")
+    if not verdict.violations:
+        return
+    violations = [_retarget(v, role.arn) for v in verdict.violations]
+    who = sorted({_who(v.caller, collector.account, login) for v in violations})
+    describe = f"role {role.name} can be assumed from outside the allow list ({'; '.join(who)})"
+    statements = [f"trust policy {ref.pointer}" for v in violations for ref in v.allows]
+    collector.add(role.arn, role.arn, violations, describe, statements)
+
+
+def _retarget(violation: Violation, role_arn: str) -> Violation:
+    request = violation.request
+    if request.resource == role_arn:
+        return violation
+    return Violation(Counterexample(request.principal, request.action, role_arn, request.context),
+                     violation.allows, violation.caller)
+
+
+def check_principal(rule: Rule, account: Account, principal: Group | User, collector: _Collector,
+                    known: Sequence[str], cache: dict[object, AssumeVerdict], now: datetime) -> None:
+    assert isinstance(rule.allow, AssumeAllow)
+    grants, missing = account.grants(principal)
+    for arn in missing:
+        collector.notes.append(f"{principal.arn}: attached {arn} is not in the account data; it cannot be checked")
+    if not grants:
+        return
+    labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
+    if isinstance(principal, User):
+        caller_arn = principal.arn
+    else:
+        caller_arn = f"arn:aws:iam::{account.id}:user/any"
+    allow_roles = rule.allow.roles_for(principal.name)
+    uses_variables = any("${" in r for g in grants for s in g.document.statements
+                         for r in (s.resource.values if s.resource else ()) + (
+                             s.not_resource.values if s.not_resource else ()))
+    key = (tuple(id(g.document) for g in grants), allow_roles, caller_arn if uses_variables else "")
+    verdict = cache.get(key)
+    if verdict is None:
+        verdict = assume_violations(labelled, caller_arn, allow_roles, known_accounts=known, now=now)
+        cache[key] = verdict
+    if verdict.truncated:
+        collector.notes.append(f"{principal.arn}: identity policy conditions have more combinations than xtrust "
+                               f"tries ({MAX_CONTEXTS}); the verdict may miss a way in")
+    if not verdict.violations:
+        return
+    kind = "group" if isinstance(principal, Group) else "user"
+    by_grantor: dict[str, list[Violation]] = {}
+    statements: dict[str, list[str]] = {}
+    for violation in verdict.violations:
+        grant = grants[int(violation.allows[0].policy[1:])]
+        resource = grant.policy_arn if grant.policy_arn and not grant.aws_managed else grant.owner
+        by_grantor.setdefault(resource, []).append(violation)
+        statements.setdefault(resource, []).extend(
+            f"{grants[int(ref.policy[1:])].label} {ref.pointer}" for ref in violation.allows)
+    for resource, violations in by_grantor.items():
+        if isinstance(principal, User) and resource != principal.arn and resource in collector.by_resource:
+            continue  # already reported on the group or managed policy that grants it
+        describe = f"{kind} {principal.name} may assume roles outside the allow list"
+        if resource != principal.arn:
+            describe += f" through {resource}"
+        collector.add(resource, principal.arn, violations, describe, statements[resource])
+
+
+CheckFn = Callable[[Rule, Account, RuleSet, datetime, date], tuple[list[Finding], list[str], int]]
+
+
+def _run_role_trust(rule: Rule, account: Account, rules: RuleSet, now: datetime,
+                    today: date) -> tuple[list[Finding], list[str], int]:
+    collector = _Collector(rule, account.id, today)
+    cache: dict[object, TrustVerdict] = {}
+    known = (rules.login,)
+    checked = 0
+    for role in account.roles:
+        if rule.scope.covers(account.id, role.name, role.path):
+            checked += 1
+            check_role(rule, role, collector, rules.login, known, cache, now)
+    return list(collector.by_resource.values()), collector.notes, checked
+
+
+def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: datetime,
+                         today: date) -> tuple[list[Finding], list[str], int]:
+    collector = _Collector(rule, account.id, today)
+    cache: dict[object, AssumeVerdict] = {}
+    known = (rules.login, *rules.projects)
+    checked = 0
+    for principal in [*account.groups, *account.users]:  # groups first: users' grants from groups go there
+        if rule.scope.covers(account.id, principal.name, principal.path):
+            checked += 1
+            check_principal(rule, account, principal, collector, known, cache, now)
+    return list(collector.by_resource.values()), collector.notes, checked
+
+
+CHECKS: Mapping[Check, CheckFn] = {
+    Check.ROLE_TRUST: _run_role_trust,
+    Check.IDENTITY_ASSUME: _run_identity_assume,
+}
+
+
+def check_account(rules: RuleSet, account: Account, *, now: datetime | None = None,
+                  today: date | None = None) -> tuple[list[Finding], list[str], dict[str, int]]:
+    """Run every rule that applies to this account: role-trust on project accounts, identity-assume on the
+    login account. Returns the findings, notes on what could not be checked, and resources checked per rule."""
+    moment = now or _now()
+    day = today or moment.date()
+    findings: list[Finding] = []
+    notes: list[str] = []
+    checked: dict[str, int] = {}
+    for rule in rules.rules:
+        if rule.check is Check.ROLE_TRUST and account.id == rules.login:
+            continue
+        if rule.check is Check.IDENTITY_ASSUME and account.id != rules.login:
+            continue
+        got, more, count = CHECKS[rule.check](rule, account, rules, moment, day)
+        findings += got
+        notes += more
+        checked[rule.id] = checked.get(rule.id, 0) + count
+    return findings, notes, checked
+

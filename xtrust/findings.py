@@ -1,0 +1,127 @@
+"""Findings, their counterexamples, and the report of a scan (the JSON report contract, version 1)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .rules import Severity
+
+__all__ = ["Counterexample", "Finding", "ErrorEntry", "Report", "finding_id", "REPORT_VERSION"]
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A concrete request that the evaluator allows and the rule forbids."""
+
+    principal: str
+    action: str
+    resource: str
+    context: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "principal": self.principal,
+            "action": self.action,
+            "resource": self.resource,
+            "context": {k: (list(v) if len(v) != 1 else v[0]) for k, v in sorted(self.context.items())},
+        }
+
+    def in_words(self) -> str:
+        words = f"{self.principal} could call {self.action} on {self.resource}"
+        if self.context:
+            shown = ", ".join(f"{k}={'|'.join(v) if v else '(empty)'}" for k, v in sorted(self.context.items()))
+            words += f" with {shown}"
+        return words
+
+
+def finding_id(rule: str, account: str, resource: str) -> str:
+    """A stable identity: the same rule on the same resource gives the same id, run after run."""
+    digest = hashlib.sha256(f"{rule}\x00{account}\x00{resource}".encode()).hexdigest()
+    return digest[:16]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    account: str
+    resource: str  # what a person would change: the role, the group or user, or the customer-managed policy
+    message: str
+    counterexample: Counterexample
+    check: str = ""
+    subjects: tuple[str, ...] = ()  # the roles, groups or users found to have the excess access
+    statements: tuple[str, ...] = ()  # "<policy> <json pointer>" of the statements that grant it
+    others: tuple[Counterexample, ...] = ()  # further distinct requests that get through
+    exempt: str = ""  # the reason, when an exemption in the rules covers it
+    fix: Mapping[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return finding_id(self.rule, self.account, self.resource)
+
+    def with_fix(self, fix: Mapping[str, Any] | None) -> Finding:
+        return replace(self, fix=fix)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "account": self.account,
+            "resource": self.resource,
+            "message": self.message,
+            "counterexample": self.counterexample.to_json(),
+            "check": self.check,
+            "subjects": list(self.subjects),
+            "statements": list(self.statements),
+            "other_counterexamples": [c.to_json() for c in self.others],
+        }
+        if self.exempt:
+            out["exempt"] = self.exempt
+        if self.fix is not None:
+            out["fix"] = dict(self.fix)
+        return out
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    account: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"account": self.account, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ErrorEntry, ...] = ()
+    accounts: tuple[str, ...] = ()  # the accounts that were read
+    checked: Mapping[str, int] = field(default_factory=dict)  # rule id -> resources checked
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        """Findings no exemption covers."""
+        return tuple(f for f in self.findings if not f.exempt)
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "findings": [f.to_json() for f in self.findings],
+            "errors": [e.to_json() for e in self.errors],
+            "summary": {
+                "accounts": list(self.accounts),
+                "checked": dict(sorted(self.checked.items())),
+                "findings": len(self.active),
+                "exempt": len(self.findings) - len(self.active),
+            },
+        }

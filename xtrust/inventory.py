@@ -1,0 +1,149 @@
+"""What one account holds that xtrust checks: roles, groups, users and managed policies, as frozen values.
+
+Policies are parsed documents (:class:`~xtrust.model.Policy`); a policy document that appears many
+times in an account is parsed once and shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .model import Policy
+
+__all__ = ["InlinePolicy", "ManagedPolicy", "PolicyVersion", "Role", "Group", "User", "Account", "Grant"]
+
+
+@dataclass(frozen=True)
+class InlinePolicy:
+    name: str
+    document: Policy
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    version_id: str
+    is_default: bool
+    document: Policy | None  # None when the snapshot left the document out
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    arn: str
+    name: str
+    path: str
+    default_version_id: str
+    versions: tuple[PolicyVersion, ...] = ()
+    attachment_count: int = 0
+
+    @property
+    def aws_managed(self) -> bool:
+        """AWS-managed policies (``arn:aws:iam::aws:policy/…``) cannot be edited."""
+        return self.arn.split(":")[4:5] == ["aws"]
+
+    @property
+    def document(self) -> Policy | None:
+        """The default version's document: the one IAM enforces."""
+        for version in self.versions:
+            if version.is_default or version.version_id == self.default_version_id:
+                return version.document
+        return None
+
+
+@dataclass(frozen=True)
+class Role:
+    arn: str
+    name: str
+    path: str
+    trust: Policy
+    inline: tuple[InlinePolicy, ...] = ()
+    attached: tuple[str, ...] = ()
+
+    @property
+    def service_linked(self) -> bool:
+        return self.path.startswith("/aws-service-role/")
+
+
+@dataclass(frozen=True)
+class Group:
+    arn: str
+    name: str
+    path: str
+    inline: tuple[InlinePolicy, ...] = ()
+    attached: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class User:
+    arn: str
+    name: str
+    path: str
+    inline: tuple[InlinePolicy, ...] = ()
+    attached: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # group names
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One identity policy in force on a group or user, and where it lives (what a person would edit).
+
+    ``owner`` is the ARN of the group or user the policy is inline in or attached to; ``policy_arn`` is set
+    for managed policies; ``inline_name`` for inline ones.
+    """
+
+    document: Policy
+    owner: str
+    owner_kind: str  # "group" | "user"
+    inline_name: str = ""
+    policy_arn: str = ""
+    aws_managed: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.policy_arn:
+            return self.policy_arn
+        return f"{self.owner} inline policy {self.inline_name}"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    source: str
+    roles: tuple[Role, ...] = ()
+    groups: tuple[Group, ...] = ()
+    users: tuple[User, ...] = ()
+    policies: Mapping[str, ManagedPolicy] = field(default_factory=dict)
+
+    def group(self, name: str) -> Group | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+    def grants(self, principal: Group | User) -> tuple[list[Grant], list[str]]:
+        """Every identity policy in force on a group or user (a user's include its groups'),
+        and the attached policy ARNs the account data does not hold (they cannot be checked)."""
+        grants: list[Grant] = []
+        missing: list[str] = []
+        owners: list[Group | User] = [principal]
+        if isinstance(principal, User):
+            for name in principal.groups:
+                group = self.group(name)
+                if group is None:
+                    missing.append(f"group {name}")
+                else:
+                    owners.append(group)
+        for owner in owners:
+            kind = "user" if isinstance(owner, User) else "group"
+            for inline in owner.inline:
+                grants.append(Grant(inline.document, owner.arn, kind, inline_name=inline.name))
+            for arn in owner.attached:
+                policy = self.policies.get(arn)
+                document = policy.document if policy else None
+                if policy is None or document is None:
+                    missing.append(arn)
+                    continue
+                grants.append(Grant(document, owner.arn, kind, policy_arn=arn, aws_managed=policy.aws_managed))
+        return grants, missing
+
+    def iter_principals(self) -> Iterator[Group | User]:
+        yield from self.groups
+        yield from self.users

@@ -1,0 +1,392 @@
+"""Representative requests: a finite set of requests that decides a question about a policy exactly.
+
+A policy mentions finitely many constants: account IDs, principal ARNs, resource patterns, condition
+values. Requests that differ only in values no constant can tell apart get the same decision, so one
+request per class decides for all of them (design notes, "Representatives, concretely"). This module
+builds those classes: candidate callers for a trust policy, candidate role ARNs for identity policies,
+and, for each, the request contexts a caller could choose.
+
+Condition keys fall into three kinds (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+
+- keys that name the principal (aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username,
+  aws:userid, aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller;
+- keys present only in service-to-service calls (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID…):
+  absent for IAM callers, chosen freely for service callers;
+- everything else — aws:SourceIp, MFA, sts:ExternalId, session names, request and principal tags, and
+  aws:PrincipalOrgID/OrgPaths (an organisation holds many accounts, the login account proves nothing) —
+  chosen freely: the policy's own constants, nearby values, a fresh value, or absent.
+
+Time only moves forward: aws:CurrentTime and aws:EpochTime take the scan's time and each later constant.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+from ._glob import glob_match, has_wildcard
+from .callers import ASSUME_ROLE, ASSUME_ROLE_WITH_SAML, ASSUME_ROLE_WITH_WEB_IDENTITY, Caller, parse_caller
+from .model import Condition, Policy, PrincipalForm, PrincipalKind
+
+__all__ = [
+    "PRINCIPAL_KEYS",
+    "SERVICE_CALL_KEYS",
+    "TIME_KEYS",
+    "Candidate",
+    "Constants",
+    "collect_constants",
+    "fresh_account",
+    "trust_candidates",
+    "role_candidates",
+    "contexts",
+    "MAX_CONTEXTS",
+    "allowed_principal",
+]
+
+PRINCIPAL_KEYS = frozenset({
+    "aws:principalaccount", "aws:principalarn", "aws:principaltype", "aws:username", "aws:userid",
+    "aws:principalisawsservice", "aws:principalservicename", "aws:principalservicenamelist",
+})
+SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
+                               "aws:sourceowner"})
+TIME_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
+MAX_CONTEXTS = 4096
+FRESH = "xtrust-fresh"
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    caller: Caller
+    action: str
+
+
+@dataclass
+class Constants:
+    """Everything a set of policies mentions that can tell requests apart."""
+
+    accounts: set[str]
+    conditions: list[Condition]
+    resources: list[str]
+
+    def keys(self) -> list[str]:
+        return sorted({c.key_lower for c in self.conditions})
+
+
+def collect_constants(policies: Iterable[Policy]) -> Constants:
+    accounts: set[str] = set()
+    conditions: list[Condition] = []
+    resources: list[str] = []
+    for policy in policies:
+        for statement in policy.statements:
+            for block in (statement.principal, statement.not_principal):
+                for principal in block.principals if block else ():
+                    if principal.account:
+                        accounts.add(principal.account)
+            for items in (statement.resource, statement.not_resource):
+                resources.extend(items.values if items else ())
+            conditions.extend(statement.conditions)
+    for condition in conditions:
+        if condition.key_lower in ("aws:principalaccount", "aws:sourceaccount"):
+            accounts.update(_instantiate_accounts(condition.values))
+        elif condition.key_lower in ("aws:principalarn", "aws:sourcearn"):
+            for value in condition.values:
+                parts = _ARN_PARTS.match(value)
+                if parts:
+                    accounts.update(_instantiate_accounts([parts.group(4)]))
+    for resource in resources:
+        parts = _ARN_PARTS.match(resource)
+        if parts:
+            accounts.update(_instantiate_accounts([parts.group(4)]))
+    return Constants(accounts, conditions, resources)
+
+
+def fresh_account(used: Iterable[str]) -> str:
+    """An account ID that appears nowhere in the policies or rules: a stranger."""
+    taken = set(used)
+    number = 555555555555
+    while str(number) in taken:
+        number += 1
+    return str(number)
+
+
+def _instantiate_accounts(patterns: Iterable[str]) -> set[str]:
+    out = set()
+    for pattern in patterns:
+        if _ACCOUNT.match(pattern):
+            out.add(pattern)
+        elif has_wildcard(pattern) and "${" not in pattern:
+            for filler, single in (("", "0"), ("9", "9")):
+                text = pattern.replace("?", single)
+                if "*" in text:
+                    need = 12 - len(text.replace("*", ""))
+                    text = text.replace("*", filler * max(need, 0), 1).replace("*", "")
+                if _ACCOUNT.match(text):
+                    out.add(text)
+    return out
+
+
+def _instantiate(pattern: str, star: str, single: str) -> str:
+    return pattern.replace("*", star).replace("?", single)
+
+
+# --- trust policies: who could be the caller ---------------------------------------------------
+
+
+def trust_candidates(
+    trust: Policy, project_account: str, known_accounts: Iterable[str], known_principals: Iterable[str] = ()
+) -> list[Candidate]:
+    """Callers whose decisions cover every caller (design notes): each principal the policy names, a user
+    and a role session of every account it or the rules mention (the project account's own included), a
+    stranger for ``*`` and ``NotPrincipal``, the services and identity providers named, and the ARNs that
+    ``aws:PrincipalArn`` conditions name (patterns instantiated)."""
+    constants = collect_constants([trust])
+    accounts = sorted(constants.accounts | set(known_accounts) | {project_account})
+    stranger = fresh_account(accounts)
+    seen: set[tuple[str, str]] = set()
+    out: list[Candidate] = []
+
+    def add(arn: str, action: str = ASSUME_ROLE) -> None:
+        if (arn, action) in seen:
+            return
+        seen.add((arn, action))
+        try:
+            out.append(Candidate(parse_caller(arn, action), action))
+        except ValueError:
+            pass  # not a caller (an instantiated pattern that is no principal ARN)
+
+    for account in [stranger, *accounts]:
+        add(f"arn:aws:iam::{account}:user/any")
+        add(f"arn:aws:iam::{account}:role/any")
+    wide = False
+    for statement in trust.statements:
+        for block in (statement.principal, statement.not_principal):
+            if block is None:
+                continue
+            wide = wide or statement.not_principal is block
+            for principal in block.principals:
+                if principal.form is PrincipalForm.ANY:
+                    wide = True
+                elif principal.form in (PrincipalForm.USER, PrincipalForm.ROLE, PrincipalForm.SESSION):
+                    add(principal.canonical)
+                elif principal.kind is PrincipalKind.SERVICE:
+                    add(principal.value)
+                elif principal.kind is PrincipalKind.FEDERATED:
+                    for action in _federation_actions(principal.value):
+                        add(principal.value, action)
+    for condition in constants.conditions:
+        if condition.key_lower == "aws:principalarn":
+            for value in condition.values:
+                for star, single in (("any", "z"), ("", "0")):
+                    add(_instantiate(value, star, single))
+    for arn in known_principals:
+        add(arn)
+    if wide:
+        add("xtrust-any.amazonaws.com")
+        add(f"arn:aws:iam::{stranger}:saml-provider/any", ASSUME_ROLE_WITH_SAML)
+        add("any.example.com", ASSUME_ROLE_WITH_WEB_IDENTITY)
+    return out
+
+
+def _federation_actions(provider: str) -> tuple[str, ...]:
+    if ":saml-provider/" in provider:
+        return (ASSUME_ROLE_WITH_SAML,)
+    return (ASSUME_ROLE_WITH_WEB_IDENTITY,)
+
+
+# --- identity policies: which role could be the target -----------------------------------------
+
+
+def role_candidates(
+    policies: Sequence[Policy], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
+) -> list[str]:
+    """Role ARNs whose decisions cover every role ARN: each role ARN and pattern the policies name (patterns
+    instantiated with a fresh name for ``*`` and ``?``, with and without a path, variables resolved for
+    this caller), each known role, and a fresh role in every account mentioned and in a stranger's."""
+    constants = collect_constants(policies)
+    accounts = sorted(constants.accounts | set(known_accounts))
+    stranger = fresh_account(accounts)
+    names: list[str] = ["any", "any-path/any"]
+    out: list[str] = []
+    for arn in known_roles:
+        parts = _ARN_PARTS.match(arn)
+        if parts and parts.group(5).startswith("role/"):
+            names.append(parts.group(5)[len("role/"):])
+    for resource in constants.resources:
+        resolved = resource.replace("${aws:username}", username).replace("${aws:PrincipalAccount}", "")
+        resolved = re.sub(r"\$\{[^}]*\}", FRESH, resolved)
+        parts = _ARN_PARTS.match(resolved)
+        tail = parts.group(5) if parts else resolved
+        for star, single in (("any", "z"), ("", "x"), ("any-path/any", "q")):
+            text = _instantiate(tail, star, single)
+            if text.startswith("role/") and len(text) > 5:
+                names.append(text[len("role/"):])
+            elif "role/" in text:
+                names.append(text.split("role/", 1)[1] or "any")
+            elif tail.startswith("*") or tail.startswith("?"):
+                names.append(_instantiate(tail[1:], star, single) or "any")
+    for account in [*accounts, stranger]:
+        for name in dict.fromkeys(names):
+            if name and not name.endswith("/"):
+                out.append(f"arn:aws:iam::{account}:role/{name}")
+    return list(dict.fromkeys(out))
+
+
+# --- request contexts --------------------------------------------------------------------------
+
+
+def _numbers(values: Iterable[str]) -> list[str]:
+    out = []
+    for value in values:
+        try:
+            number = Decimal(value)
+        except (InvalidOperation, ValueError):
+            continue
+        out += [str(number), str(number - 1), str(number + 1)]
+    return out
+
+
+def _dates(values: Iterable[str], after: datetime | None) -> list[str]:
+    from .conditions import _date  # the same parser the operators use
+
+    out = []
+    for value in values:
+        stamp = _date(value)
+        if stamp is None:
+            continue
+        moment = datetime.fromtimestamp(stamp, timezone.utc)
+        for shift in (timedelta(0), timedelta(seconds=-1), timedelta(seconds=1)):
+            candidate = moment + shift
+            if after is None or candidate >= after:
+                out.append(candidate.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return out
+
+
+def _addresses(values: Iterable[str]) -> list[str]:
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError:
+            continue
+    out = []
+    for network in networks:
+        out += [str(network.network_address), str(network.broadcast_address)]
+    for outsider in ("203.0.113.77", "198.51.100.7", "192.0.2.99", "2001:db8::77"):
+        address = ipaddress.ip_address(outsider)
+        if not any(address.version == n.version and address in n for n in networks):
+            out.append(outsider)
+            break
+    return out
+
+
+def _strings(conditions: Sequence[Condition]) -> list[str]:
+    out = []
+    for condition in conditions:
+        for value in condition.values:
+            if condition.operator.base.wildcards and has_wildcard(value):
+                out += [_instantiate(value, "", "x"), _instantiate(value, FRESH, "q")]
+            else:
+                out.append(value)
+    return out
+
+
+def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> list[tuple[str, ...] | None]:
+    """The values a caller could choose for one free key: each meaningful single value, every string
+    constant at once (for set operators), and absent (None)."""
+    families = {c.operator.base.family for c in conditions}
+    values: list[str] = []
+    if key in TIME_KEYS:
+        current = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if key == "aws:epochtime":
+            epoch = int(now.timestamp())
+            later = [v for v in _numbers(c for cond in conditions for c in cond.values) if Decimal(v) >= epoch]
+            return [(str(epoch),), *((v,) for v in dict.fromkeys(later))]
+        later = _dates((v for c in conditions for v in c.values), now)
+        return [(current,), *((v,) for v in dict.fromkeys(later))]
+    if families & {"Numeric"}:
+        values += _numbers(v for c in conditions for v in c.values)
+    if families & {"Date"}:
+        values += _dates((v for c in conditions for v in c.values), None)
+    if families & {"IpAddress"}:
+        values += _addresses(v for c in conditions for v in c.values)
+    if families & {"Bool"}:
+        values += ["true", "false"]
+    if families & {"String", "Arn", "Binary", "Null"}:
+        values += _strings(conditions)
+        values.append(FRESH if "Arn" not in families else f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
+    singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
+    if any(c.operator.qualifier is not None for c in conditions):
+        plain = tuple(dict.fromkeys(v for c in conditions for v in c.values if not has_wildcard(v)))
+        if len(plain) > 1:
+            singles.append(plain)
+            singles.append((*plain, FRESH))
+    singles.append(None)
+    return singles
+
+
+def contexts(
+    conditions: Sequence[Condition], caller: Caller, base: dict[str, tuple[str, ...]], now: datetime
+) -> Iterator[tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]]:
+    """Every request context worth trying for this caller: ``(full context, the keys the caller chose)``.
+
+    The first one chooses nothing (every free key absent). Stops after MAX_CONTEXTS; callers that need to
+    know whether the space was cut short compare the count.
+    """
+    by_key: dict[str, list[Condition]] = {}
+    for condition in conditions:
+        key = condition.key_lower
+        if key in PRINCIPAL_KEYS:
+            continue
+        if key in SERVICE_CALL_KEYS and caller.is_iam:
+            continue  # present only when a service calls on someone's behalf
+        by_key.setdefault(key, []).append(condition)
+    keys = sorted(by_key)
+    spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
+    choices = [_key_values(key, by_key[key], now) for key in keys]
+    count = 0
+    # Absent first (it is last in each list), so the simplest counterexample is found first.
+    for combo in itertools.product(*([c[-1], *c[:-1]] for c in choices)):
+        chosen = {spelling[key]: value for key, value in zip(keys, combo) if value is not None}
+        full = dict(base)
+        for key in keys:
+            full.pop(key, None)
+        full.update((key, value) for key, value in zip(keys, combo) if value is not None)
+        yield full, chosen
+        count += 1
+        if count >= MAX_CONTEXTS:
+            return
+
+
+def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence[str], federated: Sequence[str]) -> bool:
+    """Whether a rule's allow list covers this caller (an account or root ARN covers all its principals)."""
+    from .callers import CallerKind
+
+    if caller.kind is CallerKind.SERVICE:
+        return any(s == "*" or s.lower() == caller.name.lower() for s in services)
+    if caller.kind is CallerKind.FEDERATED:
+        return any(f == "*" or f.lower() == caller.name.lower() for f in federated)
+    for entry in entries:
+        if _ACCOUNT.match(entry) or entry.endswith(":root"):
+            account = entry if _ACCOUNT.match(entry) else entry.split(":")[4]
+            if account == caller.account:
+                return True
+        elif ":assumed-role/" in entry:
+            if glob_match(entry, caller.session_arn or caller.arn):
+                return True
+        elif ":role/" in entry and caller.kind is CallerKind.ROLE_SESSION:
+            name = entry.rsplit("/", 1)[1]
+            if entry.split(":")[4] == caller.account and (glob_match(name, caller.name) or
+                                                           glob_match(entry, caller.principal_arn)):
+                return True
+        elif ":user/" in entry and caller.kind is CallerKind.USER:
+            if glob_match(entry, caller.principal_arn):
+                return True
+    return False
+

@@ -1,0 +1,197 @@
+"""Snapshot input: one ``aws iam get-account-authorization-details`` document per account.
+
+Exactly what the API returns (``UserDetailList``, ``GroupDetailList``, ``RoleDetailList``, ``Policies``),
+with policy documents as JSON objects or URL-encoded JSON strings. The account ID comes from the ARNs
+inside (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html).
+Anything malformed raises InputError (or PolicyError) naming the file and the JSON pointer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, PolicyError
+from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
+from .model import Policy, PolicyKind, parse_policy
+
+__all__ = ["load_snapshot", "parse_snapshot", "read_json_file", "SNAPSHOT_KEYS"]
+
+SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):")
+_FILE_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+
+
+def read_json_file(path: str | Path) -> Any:
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+
+def load_snapshot(path: str | Path) -> Account:
+    """Read one snapshot file into an :class:`Account`."""
+    return parse_snapshot(read_json_file(path), str(path))
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cache: dict[Any, Policy] = {}
+
+    def fail(self, pointer: str, message: str) -> InputError:
+        return InputError(f"{self.source}: {pointer or '(top level)'}: {message}")
+
+    def obj(self, value: Any, pointer: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(pointer, "expected a JSON object")
+        return value
+
+    def text(self, entry: Mapping[str, Any], key: str, pointer: str, default: str | None = None) -> str:
+        value = entry.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(f"{pointer}/{key}", "missing" if value is None else "expected a string")
+        return value
+
+    def array(self, entry: Mapping[str, Any], key: str, pointer: str) -> list[Any]:
+        value = entry.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(f"{pointer}/{key}", "expected a list")
+        return value
+
+    def policy(self, value: Any, pointer: str, kind: PolicyKind) -> Policy:
+        if value is None:
+            raise self.fail(pointer, "missing policy document")
+        key = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        cached = self.cache.get((kind, key))
+        if cached is None:
+            try:
+                cached = parse_policy(value, kind=kind)
+            except PolicyError as exc:
+                raise exc.within(self.source, pointer) from None
+            self.cache[(kind, key)] = cached
+        return cached
+
+    def inline(self, entry: Mapping[str, Any], key: str, pointer: str) -> tuple[InlinePolicy, ...]:
+        out = []
+        for i, item in enumerate(self.array(entry, key, pointer)):
+            here = f"{pointer}/{key}/{i}"
+            item = self.obj(item, here)
+            name = self.text(item, "PolicyName", here)
+            out.append(InlinePolicy(name, self.policy(item.get("PolicyDocument"), f"{here}/PolicyDocument",
+                                                      PolicyKind.IDENTITY)))
+        return tuple(out)
+
+    def attached(self, entry: Mapping[str, Any], pointer: str) -> tuple[str, ...]:
+        out = []
+        for i, item in enumerate(self.array(entry, "AttachedManagedPolicies", pointer)):
+            here = f"{pointer}/AttachedManagedPolicies/{i}"
+            out.append(self.text(self.obj(item, here), "PolicyArn", here))
+        return tuple(out)
+
+
+def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
+    """Turn one get-account-authorization-details document into an :class:`Account`."""
+    reader = _Reader(source)
+    top = reader.obj(data, "")
+    if not any(key in top for key in SNAPSHOT_KEYS):
+        raise reader.fail("", f"not a get-account-authorization-details document (none of {', '.join(SNAPSHOT_KEYS)})")
+    roles, groups, users = [], [], []
+    for i, raw in enumerate(reader.array(top, "RoleDetailList", "")):
+        here = f"/RoleDetailList/{i}"
+        entry = reader.obj(raw, here)
+        roles.append(Role(
+            arn=reader.text(entry, "Arn", here),
+            name=reader.text(entry, "RoleName", here),
+            path=reader.text(entry, "Path", here, "/"),
+            trust=reader.policy(entry.get("AssumeRolePolicyDocument"), f"{here}/AssumeRolePolicyDocument",
+                                PolicyKind.TRUST),
+            inline=reader.inline(entry, "RolePolicyList", here),
+            attached=reader.attached(entry, here),
+        ))
+    for i, raw in enumerate(reader.array(top, "GroupDetailList", "")):
+        here = f"/GroupDetailList/{i}"
+        entry = reader.obj(raw, here)
+        groups.append(Group(
+            arn=reader.text(entry, "Arn", here),
+            name=reader.text(entry, "GroupName", here),
+            path=reader.text(entry, "Path", here, "/"),
+            inline=reader.inline(entry, "GroupPolicyList", here),
+            attached=reader.attached(entry, here),
+        ))
+    for i, raw in enumerate(reader.array(top, "UserDetailList", "")):
+        here = f"/UserDetailList/{i}"
+        entry = reader.obj(raw, here)
+        member_of = reader.array(entry, "GroupList", here)
+        if not all(isinstance(name, str) for name in member_of):
+            raise reader.fail(f"{here}/GroupList", "expected a list of group names")
+        users.append(User(
+            arn=reader.text(entry, "Arn", here),
+            name=reader.text(entry, "UserName", here),
+            path=reader.text(entry, "Path", here, "/"),
+            inline=reader.inline(entry, "UserPolicyList", here),
+            attached=reader.attached(entry, here),
+            groups=tuple(member_of),
+        ))
+    policies = {}
+    for i, raw in enumerate(reader.array(top, "Policies", "")):
+        here = f"/Policies/{i}"
+        entry = reader.obj(raw, here)
+        versions = []
+        for j, version in enumerate(reader.array(entry, "PolicyVersionList", here)):
+            there = f"{here}/PolicyVersionList/{j}"
+            version = reader.obj(version, there)
+            document = version.get("Document")
+            versions.append(PolicyVersion(
+                version_id=reader.text(version, "VersionId", there),
+                is_default=bool(version.get("IsDefaultVersion", False)),
+                document=None if document is None else reader.policy(document, f"{there}/Document",
+                                                                     PolicyKind.IDENTITY),
+                created=str(version.get("CreateDate", "")),
+            ))
+        arn = reader.text(entry, "Arn", here)
+        policies[arn] = ManagedPolicy(
+            arn=arn,
+            name=reader.text(entry, "PolicyName", here),
+            path=reader.text(entry, "Path", here, "/"),
+            default_version_id=reader.text(entry, "DefaultVersionId", here, ""),
+            versions=tuple(versions),
+            attachment_count=int(entry.get("AttachmentCount", 0) or 0),
+        )
+    account = _account_id(reader, roles, groups, users, policies)
+    return Account(account, source, tuple(roles), tuple(groups), tuple(users), policies)
+
+
+def _account_id(reader: _Reader, roles: list[Role], groups: list[Group], users: list[User],
+                policies: Mapping[str, ManagedPolicy]) -> str:
+    found: dict[str, str] = {}
+    for kind, items in (("RoleDetailList", roles), ("GroupDetailList", groups), ("UserDetailList", users)):
+        for i, item in enumerate(items):
+            match = _ARN_ACCOUNT.match(item.arn)
+            if not match:
+                raise reader.fail(f"/{kind}/{i}/Arn", f"not an IAM ARN with an account ID: {item.arn!r}")
+            found.setdefault(match[1], f"/{kind}/{i}/Arn")
+    for i, arn in enumerate(policies):
+        match = _ARN_ACCOUNT.match(arn)
+        if match:
+            found.setdefault(match[1], f"/Policies/{i}/Arn")
+    if len(found) > 1:
+        (first, _), (second, where) = list(found.items())[:2]
+        raise reader.fail(where, f"holds account {second} as well as {first}: one snapshot file per account")
+    if found:
+        return next(iter(found))
+    named = _FILE_ACCOUNT.findall(Path(reader.source).name)
+    if len(named) == 1:
+        return str(named[0])
+    raise reader.fail("", "no ARN tells which account this is (name the file <account-id>.json)")
