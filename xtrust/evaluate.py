@@ -242,20 +242,24 @@ def _resource_matches(pattern: str, resource: str, context: Context, substitute:
     return re.fullmatch("".join(pieces), resource, re.DOTALL) is not None
 
 
-def _condition_values(values: tuple[str, ...], context: Context, substitute: bool) -> tuple[str, ...]:
+def _condition_values(values: tuple[str, ...], context: Context, substitute: bool) -> tuple[str, ...] | None:
+    """Condition values with policy variables substituted; None when a variable cannot be resolved.
+
+    A variable whose key is not present (and has no default) makes "any attempt to match it fail and
+    causes the statement to be invalid" (reference_policies_variables, "Principal key values"): the
+    statement does not apply, whether the operator is negated or not.
+    """
     if not substitute or not any("${" in v for v in values):
         return values
     out = []
     for value in values:
-        text, ok = value, True
+        text = value
         for found in _VARIABLE.finditer(value):
             resolved = _resolve(found.group(1), context)
             if resolved is _UNRESOLVED:
-                ok = False
-                break
+                return None
             text = text.replace(found.group(0), resolved, 1)
-        if ok:
-            out.append(text)
+        out.append(text)
     return tuple(out)
 
 
@@ -297,6 +301,36 @@ def principal_match(principals: PrincipalSet, caller: Caller) -> Match:
     return best
 
 
+def _not_principal_exempts(principals: PrincipalSet, caller: Caller, effect: Effect) -> bool:
+    """Whether a ``NotPrincipal`` statement leaves the caller out.
+
+    With ``Deny``, AWS checks each identity behind the request on its own — the account, then the user; or
+    the account, then the role, then the role session — and the Deny applies to any that is not listed.
+    So a caller escapes only when its account (root ARN or bare ID) is listed **and** its user ARN, or its
+    role ARN and its session ARN, are: listing ``user/Bob`` and the account root still denies every other
+    user of that account, and listing only ``user/Bob`` may deny Bob through his account
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html,
+    "NotPrincipal with Deny" and its two examples). *inferred*: the account and role must be listed for
+    STS too, since AWS says only that it "might" validate them first.
+
+    With ``Allow`` (no longer accepted by IAM, but found in old data) the statement covers everyone except
+    the principals its block names, as ``Principal`` would name them: a listed account leaves out all of
+    its principals (*inferred*; docs/iam-reference.md).
+    """
+    if principals.is_any:
+        return True
+    if effect is Effect.ALLOW or not caller.is_iam:
+        return principal_match(principals, caller) is not Match.NONE
+    listed = [p for p in principals.of_kind(PrincipalKind.AWS) if p.account == caller.account]
+    if not any(p.form is PrincipalForm.ACCOUNT for p in listed):
+        return False
+    if caller.kind is CallerKind.USER:
+        return any(p.form is PrincipalForm.USER and p.name == caller.name for p in listed)
+    role_listed = any(p.form is PrincipalForm.ROLE and p.name == caller.name for p in listed)
+    session_listed = any(p.form is PrincipalForm.SESSION and p.value == caller.session_arn for p in listed)
+    return role_listed and session_listed
+
+
 def _action_matches(patterns: tuple[str, ...], action: str) -> bool:
     return any(glob_regex(p, True).fullmatch(action) is not None for p in patterns)
 
@@ -313,7 +347,7 @@ def _statement_applies(
                 return Match.NONE
         elif statement.not_principal is not None:
             # Everyone except the listed principals (reference_policies_elements_notprincipal).
-            if principal_match(statement.not_principal, caller) is not Match.NONE:
+            if _not_principal_exempts(statement.not_principal, caller, statement.effect):
                 return Match.NONE
         else:
             return Match.NONE
@@ -331,7 +365,7 @@ def _statement_applies(
         return Match.NONE
     for condition in statement.conditions:
         values = _condition_values(condition.values, context, substitute)
-        if not evaluate_condition(condition.operator, values, context.get(condition.key_lower)):
+        if values is None or not evaluate_condition(condition.operator, values, context.get(condition.key_lower)):
             return Match.NONE
     return via
 
