@@ -61,8 +61,10 @@ def test_a_parsed_policy_passes_through() -> None:
 
 EQUIVALENT = [
     pytest.param(
-        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": L}, "Action": "sts:AssumeRole"}},
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": L}, "Action": "sts:AssumeRole"}]},
+        {"Version": "2012-10-17",
+         "Statement": {"Effect": "Allow", "Principal": {"AWS": L}, "Action": "sts:AssumeRole"}},
+        {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Principal": {"AWS": L}, "Action": "sts:AssumeRole"}]},
         id="statement-object-vs-list",
     ),
     pytest.param(
@@ -87,7 +89,7 @@ def _decisions(document: Any) -> list[bool]:
     from xtrust import can_assume
 
     callers = [f"arn:aws:iam::{L}:user/alice", f"arn:aws:iam::{L}:role/ops/Deployer", f"arn:aws:iam::{D}:user/bob",
-               f"arn:aws:iam::555555555555:user/eve"]
+               "arn:aws:iam::555555555555:user/eve"]
     allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}
     return [can_assume(c, ROLE, trust_policy=document, identity_policies=[allow]) for c in callers]
 
@@ -171,7 +173,8 @@ def test_version(version: str | None, substitutes: bool) -> None:
 def test_elements_become_frozen_values() -> None:
     policy = parse_policy({"Version": "2012-10-17", "Id": "trust", "Statement": [
         {"Sid": "A", "Effect": "Deny", "NotPrincipal": {"AWS": L}, "NotAction": "iam:*", "NotResource": ["x", "y"],
-         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": False}, "NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}},
+         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": False},
+                       "NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}},
     ]})
     (statement,) = policy.statements
     assert policy.id == "trust"
