@@ -12,7 +12,7 @@ Condition keys fall into three kinds (https://docs.aws.amazon.com/IAM/latest/Use
   aws:userid, aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller;
 - keys present only in service-to-service calls (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID…):
   absent for IAM callers, chosen freely for service callers;
-- everything else — aws:SourceIp, MFA, sts:ExternalId, session names, request and principal tags, and
+- everything else — aws:userid (a unique ID names no account), aws:SourceIp, MFA, sts:ExternalId, session names, request and principal tags, and
   aws:PrincipalOrgID/OrgPaths (an organisation holds many accounts, the login account proves nothing) —
   chosen freely: the policy's own constants, nearby values, a fresh value, or absent.
 
@@ -48,8 +48,10 @@ __all__ = [
     "allowed_principal",
 ]
 
+# aws:userid is not here: a unique ID does not say which account it belongs to, so a condition on it
+# cannot prove the caller is in the login account (inferred; fail closed).
 PRINCIPAL_KEYS = frozenset({
-    "aws:principalaccount", "aws:principalarn", "aws:principaltype", "aws:username", "aws:userid",
+    "aws:principalaccount", "aws:principalarn", "aws:principaltype", "aws:username",
     "aws:principalisawsservice", "aws:principalservicename", "aws:principalservicenamelist",
 })
 SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
@@ -183,14 +185,33 @@ def trust_candidates(
     for condition in constants.conditions:
         if condition.key_lower == "aws:principalarn":
             for value in condition.values:
-                for star, single in (("any", "z"), ("", "0")):
-                    add(_instantiate(value, star, single))
+                for arn in _instantiate_arns(value, [stranger, *accounts]):
+                    add(arn)
     for arn in known_principals:
         add(arn)
     if wide:
         add("xtrust-any.amazonaws.com")
         add(f"arn:aws:iam::{stranger}:saml-provider/any", ASSUME_ROLE_WITH_SAML)
         add("any.example.com", ASSUME_ROLE_WITH_WEB_IDENTITY)
+    return out
+
+
+def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
+    """Concrete ARNs a wildcard ARN pattern matches: the account part instantiated with every account it
+    matches (a stranger's included), the rest with a fresh name, ``?`` with a letter or a digit."""
+    parts = _ARN_PARTS.match(pattern)
+    if not parts:
+        return [_instantiate(pattern, star, single) for star, single in (("any", "z"), ("", "0"))]
+    partition, service, region, account, resource = parts.groups()
+    owners = [a for a in accounts if glob_match(account, a)] or sorted(_instantiate_accounts([account]))
+    out = []
+    for owner in owners:
+        for star, single in (("any", "z"), ("", "0")):
+            fixed = [_instantiate(part, "aws" if part == partition else star, single)
+                     for part in (partition, service, region)]
+            if not fixed[0].startswith("aws"):
+                fixed[0] = "aws"
+            out.append(f"arn:{fixed[0]}:{fixed[1]}:{fixed[2]}:{owner}:{_instantiate(resource, star, single)}")
     return out
 
 

@@ -1,0 +1,150 @@
+"""identity-assume verdicts: each identity policy beside the verdict the rule must give.
+
+A member of a login-account group (or a user) L may call sts:AssumeRole only on the allowed role
+arn:aws:iam::123456789012:role/Admin (rules/seed.yaml). A violating row gives a role ARN, or a fragment
+of one, that must be among the counterexamples; every counterexample must be allowed by ``can_assume``
+against a role that trusts the login account.
+
+Pages: reference_policies_elements_action, reference_policies_elements_notaction,
+reference_policies_elements_resource, reference_policies_elements_notresource, reference_policies_variables,
+reference_policies_evaluation-logic, reference_policies_elements_condition_operators
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/<page>.html).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from xtrust import can_assume
+from xtrust.checks import LOGIN_TRUST, assume_violations
+from xtrust.model import PolicyKind, parse_policy
+
+L, D, X = "987654321098", "123456789012", "444455556666"
+ADMIN = f"arn:aws:iam::{D}:role/Admin"
+READONLY = f"arn:aws:iam::{D}:role/ReadOnly"
+MEMBER = f"arn:aws:iam::{L}:user/any"
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def allow(resource: Any = None, action: Any = "sts:AssumeRole", condition: Any = None, **extra: Any) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": "Allow"}
+    if action is not None:
+        statement["Action"] = action
+    if resource is not None:
+        statement["Resource"] = resource
+    if condition:
+        statement["Condition"] = condition
+    statement.update(extra)
+    return statement
+
+
+def deny(resource: Any = None, action: Any = "sts:AssumeRole", condition: Any = None, **extra: Any) -> dict[str, Any]:
+    statement = allow(resource, action, condition, **extra)
+    statement["Effect"] = "Deny"
+    return statement
+
+
+def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:
+    out: dict[str, Any] = {"Statement": list(statements)}
+    if version:
+        out["Version"] = version
+    return out
+
+
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+# (id, documents, expected: None = compliant, else a fragment of a role ARN that must be found)
+CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
+    # --- compliant ----------------------------------------------------------------------------
+    ("seed-policy", [doc(allow([ADMIN], action=["sts:AssumeRole"]))], None),
+    ("scalar-resource", [doc(allow(ADMIN))], None),
+    ("statement-as-object", [{"Version": "2012-10-17", "Statement": allow(ADMIN)}], None),
+    ("with-mfa-condition", [doc(allow(ADMIN, condition=MFA))], None),
+    ("star-action-on-admin", [doc(allow(ADMIN, action="*"))], None),
+    ("sts-star-on-admin", [doc(allow(ADMIN, action="sts:*"))], None),
+    ("notaction-on-admin", [doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": ADMIN})], None),
+    ("star-then-deny-notresource", [doc(allow("*"), deny(action="sts:AssumeRole", NotResource=ADMIN))], None),
+    ("admin-access-then-guard", [doc(allow("*", action="*"), deny(action="sts:AssumeRole", NotResource=[ADMIN]))], None),
+    ("other-services-on-star", [doc(allow(ADMIN), allow("*", action=["s3:*", "ec2:Describe*"]))], None),
+    ("tagsession-only", [doc(allow("*", action="sts:TagSession"))], None),
+    ("getcalleridentity-only", [doc(allow("*", action="sts:GetCallerIdentity"))], None),
+    ("passrole-is-not-assume", [doc(allow("*", action="iam:PassRole"))], None),
+    ("typo-action", [doc(allow("*", action="sts:AssumeRol"))], None),
+    ("version-2008", [doc(allow(ADMIN), version="2008-10-17")], None),
+    ("deny-everything", [doc(allow("*"), deny("*", action="*"))], None),
+    ("notaction-excludes-assume", [doc({"Effect": "Allow", "NotAction": "sts:AssumeRole", "Resource": "*"})], None),
+    ("variable-literal-under-2008", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:username}}"), version="2008-10-17")], None),
+    ("impossible-principal-account", [doc(allow("*", condition={"StringEquals": {"aws:PrincipalAccount": X}}))], None),
+    ("expired-grant", [doc(allow("*", condition={"DateLessThan": {"aws:CurrentTime": "2001-01-01T00:00:00Z"}}))], None),
+    ("deny-notaction-s3", [doc(allow("*"), deny("*", action=None, NotAction=["s3:*"]))], None),
+    ("two-policies-grant-and-guard", [doc(allow("*")), doc(deny(action="sts:*", NotResource=ADMIN))], None),
+    ("deny-with-null-guard", [doc(allow("*"), deny(action="sts:AssumeRole", NotResource=ADMIN, condition={"Null": {"aws:PrincipalArn": "false"}}))], None),
+    ("principal-type-user-only", [doc(allow(ADMIN, condition={"StringEquals": {"aws:PrincipalType": "User"}}))], None),
+    # --- violating ----------------------------------------------------------------------------
+    ("resource-star", [doc(allow("*"))], ":role/"),
+    ("account-wildcard-roles", [doc(allow(f"arn:aws:iam::{D}:role/*"))], f"{D}:role/any"),
+    ("any-account-admin", [doc(allow("arn:aws:iam::*:role/Admin"))], ":role/Admin"),
+    ("single-char-wildcard", [doc(allow(f"arn:aws:iam::{D}:role/Adm?n"))], f"{D}:role/Admzn"),
+    ("notresource-admin", [doc({"Effect": "Allow", "Action": "sts:AssumeRole", "NotResource": ADMIN})], ":role/any"),
+    ("notaction-iam", [doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})], ":role/"),
+    ("administrator-access", [doc(allow("*", action="*"))], ":role/"),
+    ("sts-star", [doc(allow("*", action="sts:*"))], ":role/"),
+    ("sts-assume-star", [doc(allow("*", action="sts:Assume*"))], ":role/"),
+    ("uppercase-action", [doc(allow("*", action="STS:ASSUMEROLE"))], ":role/"),
+    ("action-single-char", [doc(allow("*", action="sts:AssumeRol?"))], ":role/"),
+    ("object-statement-star", [{"Version": "2012-10-17", "Statement": allow("*")}], ":role/"),
+    ("username-variable", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:username}}"))], f"{D}:role/any"),
+    ("extra-listed-role", [doc(allow([ADMIN, READONLY]))], READONLY),
+    ("role-path-wildcard", [doc(allow(f"arn:aws:iam::{D}:role/team/*"))], f"{D}:role/team/"),
+    ("same-name-other-path", [doc(allow(f"arn:aws:iam::{D}:role/team/Admin"))], f"{D}:role/team/Admin"),
+    ("case-differs", [doc(allow(f"arn:aws:iam::{D}:role/admin"))], f"{D}:role/admin"),
+    ("deny-only-admin", [doc(allow("*"), deny(ADMIN))], ":role/any"),
+    ("star-with-mfa", [doc(allow("*", condition=MFA))], ":role/"),
+    ("star-with-source-ip", [doc(allow("*", condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))], ":role/"),
+    ("deny-without-mfa-only", [doc(allow("*"), deny("*", condition={"Bool": {"aws:MultiFactorAuthPresent": "false"}}))], ":role/"),
+    ("guard-too-wide", [doc(allow("*"), deny(action="sts:AssumeRole", NotResource=[ADMIN, READONLY]))], READONLY),
+    ("other-account-admin", [doc(allow([ADMIN, f"arn:aws:iam::{X}:role/Admin"]))], f"{X}:role/Admin"),
+    ("account-star-resource", [doc(allow(f"arn:aws:iam::{D}:*"))], f"{D}:role/"),
+    ("suffix-wildcard", [doc(allow("*Admin"))], ":role/"),
+    ("forallvalues-absent-key", [doc(allow("*", condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}))], ":role/"),
+    ("ifexists-principal-tag", [doc(allow("*", condition={"StringLikeIfExists": {"aws:PrincipalTag/team": "ops*"}}))], ":role/"),
+    ("notresource-any-account-admin", [doc({"Effect": "Allow", "Action": "sts:AssumeRole", "NotResource": "arn:aws:iam::*:role/Admin"})], ":role/any"),
+    ("login-account-roles", [doc(allow(f"arn:aws:iam::{L}:role/*"))], f"{L}:role/"),
+    ("notaction-saml", [doc({"Effect": "Allow", "NotAction": "sts:AssumeRoleWithSAML", "Resource": "*"})], ":role/"),
+    ("account-single-char", [doc(allow("arn:aws:iam::12345678901?:role/Admin"))], ":role/Admin"),
+    ("own-account-condition", [doc(allow("*", condition={"StringEquals": {"aws:PrincipalAccount": L}}))], ":role/"),
+    ("principal-arn-condition", [doc(allow("*", condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/*"}}))], ":role/"),
+    ("future-grant", [doc(allow("*", condition={"DateGreaterThan": {"aws:CurrentTime": "2999-01-01T00:00:00Z"}}))], ":role/"),
+    ("admin-prefix-wildcard", [doc(allow([ADMIN, f"{ADMIN}*"]))], f"{D}:role/Adminany"),
+    ("grant-split-over-policies", [doc(allow(ADMIN)), doc(allow(READONLY))], READONLY),
+    ("deny-in-wrong-policy-typo", [doc(allow("*")), doc(deny(action="sts:AssumeRol", NotResource=ADMIN))], ":role/"),
+]
+
+
+def _documents(raw: list[dict[str, Any]]) -> list[Any]:
+    return [parse_policy(document, kind=PolicyKind.IDENTITY) for document in raw]
+
+
+@pytest.mark.parametrize(("documents", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_identity_assume_verdict(documents: list[dict[str, Any]], expected: str | None) -> None:
+    policies = _documents(documents)
+    verdict = assume_violations(policies, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW)
+    roles = [v.request.resource for v in verdict.violations]
+    if expected is None:
+        assert roles == []
+        return
+    assert any(expected in r for r in roles), roles
+    assert ADMIN not in roles
+    for violation in verdict.violations:
+        request = violation.request
+        assert can_assume(request.principal, request.resource, trust_policy=LOGIN_TRUST(L),
+                          identity_policies=policies, context=dict(request.context)), request
+
+
+def test_table_is_large_enough() -> None:
+    assert sum(1 for c in CASES if c[2] is None) >= 20
+    assert sum(1 for c in CASES if c[2] is not None) >= 20
+    assert len(CASES) >= 40

@@ -1,0 +1,159 @@
+"""role-trust verdicts: each trust policy beside the verdict the rule must give.
+
+Role arn:aws:iam::123456789012:role/Admin in the project account D; the rule allows the login account L
+(its root ARN: every principal of L) and any AWS service, as rules/seed.yaml does. A violating row names
+the account (or kind) of a caller that must be found among the counterexamples; every counterexample
+must be a request that ``can_assume`` allows, given the caller's own account grants it.
+
+Pages: reference_policies_elements_principal, reference_policies_elements_notprincipal,
+reference_policies_evaluation-logic, reference_policies_elements_condition_operators,
+reference_policies_condition-keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/<page>.html).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from xtrust import can_assume
+from xtrust.checks import OUTSIDER_IDENTITY, trust_violations
+from xtrust.model import PolicyKind, parse_policy
+from xtrust.rules import TrustAllow
+
+L, D, X = "987654321098", "123456789012", "444455556666"
+ROLE = f"arn:aws:iam::{D}:role/Admin"
+SEED_ALLOW = TrustAllow(principals=(f"arn:aws:iam::{L}:root",), services=("*",))
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def allow(principal: Any, action: Any = "sts:AssumeRole", condition: Any = None, **extra: Any) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": action}
+    if condition:
+        statement["Condition"] = condition
+    statement.update(extra)
+    return statement
+
+
+def deny(principal: Any, action: Any = "sts:AssumeRole", condition: Any = None, **extra: Any) -> dict[str, Any]:
+    statement = allow(principal, action, condition, **extra)
+    statement["Effect"] = "Deny"
+    return statement
+
+
+def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:
+    out: dict[str, Any] = {"Statement": list(statements)}
+    if version:
+        out["Version"] = version
+    return out
+
+
+LOGIN = {"AWS": f"arn:aws:iam::{L}:root"}
+STAR = {"AWS": "*"}
+FEDERATED_ONLY = TrustAllow(principals=(f"arn:aws:iam::{L}:root",), services=())
+
+# (id, document, allow-list override or None, expected: None = compliant, else a needle that must appear in
+#  some counterexample principal: an account ID, "amazonaws.com", "saml-provider", …)
+CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
+    # --- compliant: the login account and nobody else -----------------------------------------
+    ("seed-root-arn", doc(allow(LOGIN)), None, None),
+    ("bare-account-id", doc(allow({"AWS": L})), None, None),
+    ("login-user-arn", doc(allow({"AWS": f"arn:aws:iam::{L}:user/michael.ludvig"})), None, None),
+    ("login-role-with-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/team/Ops"})), None, None),
+    ("login-session-arn", doc(allow({"AWS": f"arn:aws:sts::{L}:assumed-role/Ops/jane"})), None, None),
+    ("statement-as-object", {"Version": "2012-10-17", "Statement": allow(LOGIN)}, None, None),
+    ("version-2008", doc(allow(LOGIN), version="2008-10-17"), None, None),
+    ("no-version", doc(allow(LOGIN), version=None), None, None),
+    ("star-with-principal-account", doc(allow("*", condition={"StringEquals": {"aws:PrincipalAccount": L}})), None, None),
+    ("star-key-case-insensitive", doc(allow("*", condition={"StringEquals": {"AWS:PRINCIPALACCOUNT": L}})), None, None),
+    ("star-with-principal-arn-like", doc(allow(STAR, condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:*"}})), None, None),
+    ("star-with-user-arn-pattern", doc(allow(STAR, condition={"StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/*"}})), None, None),
+    ("star-ignorecase-account", doc(allow(STAR, condition={"StringEqualsIgnoreCase": {"aws:PrincipalAccount": L}})), None, None),
+    ("star-deny-other-accounts", doc(allow(STAR), deny(STAR, condition={"StringNotEquals": {"aws:PrincipalAccount": L}})), None, None),
+    ("star-deny-notprincipal-login", doc(allow(STAR), {"Effect": "Deny", "NotPrincipal": LOGIN, "Action": "sts:AssumeRole"}), None, None),
+    ("service-principal", doc(allow({"Service": "ec2.amazonaws.com"})), None, None),
+    ("service-list-and-login", doc(allow({"Service": ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com"], "AWS": L})), None, None),
+    ("deleted-principal-unique-id", doc(allow({"AWS": ["AROAOLDDELETEDROLE123", L]})), None, None),
+    ("only-deleted-principal", doc(allow({"AWS": "AIDAOLDDELETEDUSER12"})), None, None),
+    ("vendor-allowed-then-denied", doc(allow({"AWS": [L, X]}), deny({"AWS": X})), None, None),
+    ("vendor-denied-with-star-action", doc(allow({"AWS": [L, X]}), deny({"AWS": X}, action="*")), None, None),
+    ("star-tagsession-only", doc(allow(STAR, action="sts:TagSession")), None, None),
+    ("vendor-saml-action-only", doc(allow({"AWS": X}, action="sts:AssumeRoleWithSAML")), None, None),
+    ("vendor-with-impossible-account", doc(allow({"AWS": X}, condition={"StringEquals": {"aws:PrincipalAccount": L}})), None, None),
+    ("star-expired-grant", doc(allow(STAR, condition={"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}})), None, None),
+    ("star-source-account-only-for-services", doc(allow(STAR, condition={"StringEquals": {"aws:SourceAccount": L}})), None, None),
+    ("star-forallvalues-principal-account", doc(allow(STAR, condition={"ForAllValues:StringEquals": {"aws:PrincipalAccount": L}, "Null": {"aws:PrincipalAccount": "false"}})), None, None),
+    ("star-request-tag-without-tagsession", doc(allow(STAR, condition={"StringEquals": {"aws:RequestTag/team": "ops"}})), None, None),
+    ("login-notaction", doc({"Effect": "Allow", "Principal": LOGIN, "NotAction": "iam:*"}), None, None),
+    ("star-principal-account-and-mfa", doc(allow(STAR, condition={"StringEquals": {"aws:PrincipalAccount": L}, "Bool": {"aws:MultiFactorAuthPresent": "true"}})), None, None),
+    ("deny-all-wins", doc(allow(STAR), deny(STAR, action="sts:*")), None, None),
+    ("star-arn-not-like-deny", doc(allow(STAR), deny(STAR, condition={"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:*"}})), None, None),
+    # --- violating: someone else gets in ------------------------------------------------------
+    ("principal-star", doc(allow("*")), None, "555555555555"),
+    ("aws-star", doc(allow(STAR)), None, "555555555555"),
+    ("vendor-account-arn", doc(allow({"AWS": [f"arn:aws:iam::{L}:root", f"arn:aws:iam::{X}:root"]})), None, X),
+    ("vendor-bare-id", doc(allow({"AWS": [L, X]})), None, X),
+    ("vendor-user", doc(allow({"AWS": f"arn:aws:iam::{X}:user/auditor"})), None, X),
+    ("vendor-role-with-path", doc(allow({"AWS": f"arn:aws:iam::{X}:role/partners/Audit"})), None, X),
+    ("vendor-session", doc(allow({"AWS": f"arn:aws:sts::{X}:assumed-role/Audit/bot"})), None, X),
+    ("project-account-root", doc(allow({"AWS": [L, D]})), None, D),
+    ("project-account-user", doc(allow({"AWS": f"arn:aws:iam::{D}:user/local"})), None, D),
+    ("star-source-ip", doc(allow(STAR, condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})), None, "555555555555"),
+    ("star-mfa", doc(allow(STAR, condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})), None, "555555555555"),
+    ("star-external-id", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "s3cr3t"}})), None, "555555555555"),
+    ("star-org-id", doc(allow(STAR, condition={"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})), None, "555555555555"),
+    ("star-org-paths", doc(allow(STAR, condition={"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}})), None, "555555555555"),
+    ("star-principal-tag", doc(allow(STAR, condition={"StringEquals": {"aws:PrincipalTag/team": "ops"}})), None, "555555555555"),
+    ("star-userid", doc(allow(STAR, condition={"StringLike": {"aws:userid": "AROAEXAMPLE:*"}})), None, "555555555555"),
+    ("star-secure-transport", doc(allow(STAR, condition={"Bool": {"aws:SecureTransport": "true"}})), None, "555555555555"),
+    ("star-mfa-age", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})), None, "555555555555"),
+    ("star-started-grant", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2000-01-01T00:00:00Z"}})), None, "555555555555"),
+    ("star-still-open-grant", doc(allow(STAR, condition={"DateLessThan": {"aws:CurrentTime": "2999-01-01T00:00:00Z"}})), None, "555555555555"),
+    ("star-account-pattern", doc(allow(STAR, condition={"StringLike": {"aws:PrincipalAccount": "98765432109?"}})), None, "987654321090"),
+    ("star-any-account-admin", doc(allow(STAR, condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Admin"}})), None, ":role/Admin"),
+    ("star-arn-like-everything", doc(allow(STAR, condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*"}})), None, "555555555555"),
+    ("star-not-equals-one-account", doc(allow(STAR, condition={"StringNotEquals": {"aws:PrincipalAccount": X}})), None, "555555555555"),
+    ("star-ifexists-org", doc(allow(STAR, condition={"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})), None, "555555555555"),
+    ("star-ifexists-source-account", doc(allow(STAR, condition={"StringEqualsIfExists": {"aws:SourceAccount": L}})), None, "555555555555"),
+    ("star-forallvalues-absent-key", doc(allow(STAR, condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}})), None, "555555555555"),
+    ("star-not-null-org", doc(allow(STAR, condition={"Null": {"aws:PrincipalOrgID": "false"}})), None, "555555555555"),
+    ("star-deny-only-vendor", doc(allow(STAR), deny({"AWS": X})), None, "555555555555"),
+    ("star-deny-typo-action", doc(allow(STAR), deny(STAR, action="sts:AssumeRol", condition={"StringNotEquals": {"aws:PrincipalAccount": L}})), None, "555555555555"),
+    ("star-deny-by-org", doc(allow(STAR), deny(STAR, condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})), None, "555555555555"),
+    ("star-deny-by-source-ip", doc(allow(STAR), deny(STAR, condition={"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}})), None, "555555555555"),
+    ("notprincipal-allow", doc({"Effect": "Allow", "NotPrincipal": LOGIN, "Action": "sts:AssumeRole"}), None, "555555555555"),
+    ("vendor-assume-wildcard-action", doc(allow({"AWS": X}, action="sts:Assume*")), None, X),
+    ("vendor-uppercase-action", doc(allow({"AWS": X}, action="STS:ASSUMEROLE")), None, X),
+    ("vendor-star-action", doc(allow({"AWS": X}, action="*")), None, X),
+    ("vendor-notaction", doc({"Effect": "Allow", "Principal": {"AWS": X}, "NotAction": "sts:TagSession"}), None, X),
+    ("vendor-statement-object", {"Version": "2012-10-17", "Statement": allow({"AWS": X})}, None, X),
+    ("star-request-tag-with-tagsession", doc(allow(STAR, action=["sts:AssumeRole", "sts:TagSession"], condition={"StringEquals": {"aws:RequestTag/team": "ops"}})), None, "555555555555"),
+    ("saml-provider", doc(allow({"Federated": f"arn:aws:iam::{L}:saml-provider/Okta"}, action="sts:AssumeRoleWithSAML")), None, "saml-provider"),
+    ("oidc-provider", doc(allow({"Federated": "accounts.google.com"}, action="sts:AssumeRoleWithWebIdentity")), None, "accounts.google.com"),
+    ("service-not-allowed", doc(allow({"Service": "ec2.amazonaws.com"})), FEDERATED_ONLY, "ec2.amazonaws.com"),
+    ("star-principal-account-excludes-services", doc(allow(STAR, condition={"StringEquals": {"aws:PrincipalAccount": L}})), None, None),
+    ("login-and-mfa-star", doc(allow(LOGIN), allow(STAR, condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})), None, "555555555555"),
+]
+
+
+@pytest.mark.parametrize(("document", "override", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_role_trust_verdict(document: dict[str, Any], override: TrustAllow | None, expected: str | None) -> None:
+    trust = parse_policy(document, kind=PolicyKind.TRUST)
+    verdict = trust_violations(trust, ROLE, override or SEED_ALLOW, known_accounts=[L], now=NOW)
+    principals = [v.request.principal for v in verdict.violations]
+    if expected is None:
+        assert principals == []
+        return
+    assert any(expected in p for p in principals), principals
+    for violation in verdict.violations:
+        request = violation.request
+        assert can_assume(request.principal, request.resource, trust_policy=trust,
+                          identity_policies=[OUTSIDER_IDENTITY], context=dict(request.context),
+                          action=request.action), request
+
+
+def test_table_is_large_enough() -> None:
+    assert sum(1 for c in CASES if c[3] is None) >= 20
+    assert sum(1 for c in CASES if c[3] is not None) >= 20
+    assert len(CASES) >= 40
