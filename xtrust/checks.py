@@ -293,33 +293,33 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
         collector.add(resource, principal.arn, violations, describe, statements[resource])
 
 
-CheckFn = Callable[[Rule, Account, RuleSet, datetime, date], tuple[list[Finding], list[str], int]]
+CheckFn = Callable[[Rule, Account, RuleSet, datetime, date], tuple[list[Finding], list[str], tuple[str, ...]]]
 
 
 def _run_role_trust(rule: Rule, account: Account, rules: RuleSet, now: datetime,
-                    today: date) -> tuple[list[Finding], list[str], int]:
+                    today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
     collector = _Collector(rule, account.id, today)
     cache: dict[object, TrustVerdict] = {}
     known = (rules.login,)
-    checked = 0
+    checked: list[str] = []
     for role in account.roles:
         if rule.scope.covers(account.id, role.name, role.path):
-            checked += 1
+            checked.append(role.arn)
             check_role(rule, role, collector, rules.login, known, cache, now)
-    return list(collector.by_resource.values()), collector.notes, checked
+    return list(collector.by_resource.values()), collector.notes, tuple(checked)
 
 
 def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: datetime,
-                         today: date) -> tuple[list[Finding], list[str], int]:
+                         today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
     collector = _Collector(rule, account.id, today)
     cache: dict[object, AssumeVerdict] = {}
     known = (rules.login, *rules.projects)
-    checked = 0
+    checked: list[str] = []
     for principal in [*account.groups, *account.users]:  # groups first: users' grants from groups go there
         if rule.scope.covers(account.id, principal.name, principal.path):
-            checked += 1
+            checked.append(principal.arn)
             check_principal(rule, account, principal, collector, known, cache, now)
-    return list(collector.by_resource.values()), collector.notes, checked
+    return list(collector.by_resource.values()), collector.notes, tuple(checked)
 
 
 CHECKS: Mapping[Check, CheckFn] = {
@@ -329,22 +329,23 @@ CHECKS: Mapping[Check, CheckFn] = {
 
 
 def check_account(rules: RuleSet, account: Account, *, now: datetime | None = None,
-                  today: date | None = None) -> tuple[list[Finding], list[str], dict[str, int]]:
+                  today: date | None = None) -> tuple[list[Finding], list[str], dict[str, tuple[str, ...]]]:
     """Run every rule that applies to this account: role-trust on project accounts, identity-assume on the
-    login account. Returns the findings, notes on what could not be checked, and resources checked per rule."""
+    login account. Returns the findings, notes on what could not be checked, and the ARNs of the roles,
+    groups and users each rule checked (compliant ones included)."""
     moment = now or _now()
     day = today or moment.date()
     findings: list[Finding] = []
     notes: list[str] = []
-    checked: dict[str, int] = {}
+    checked: dict[str, tuple[str, ...]] = {}
     for rule in rules.rules:
         if rule.check is Check.ROLE_TRUST and account.id == rules.login:
             continue
         if rule.check is Check.IDENTITY_ASSUME and account.id != rules.login:
             continue
-        got, more, count = CHECKS[rule.check](rule, account, rules, moment, day)
+        got, more, arns = CHECKS[rule.check](rule, account, rules, moment, day)
         findings += got
         notes += more
-        checked[rule.id] = checked.get(rule.id, 0) + count
+        checked[rule.id] = checked.get(rule.id, ()) + arns
     return findings, notes, checked
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .rules import Severity
+from .rules import Rule, Severity
 
 __all__ = ["Counterexample", "Finding", "ErrorEntry", "Report", "finding_id", "REPORT_VERSION"]
 
@@ -59,6 +59,12 @@ class Finding:
     others: tuple[Counterexample, ...] = ()  # further distinct requests that get through
     exempt: str = ""  # the reason, when an exemption in the rules covers it
     fix: Mapping[str, Any] | None = None
+    suppressed: str = ""  # the reason, when an entry of a suppression file covers it
+
+    @property
+    def accepted(self) -> bool:
+        """Exempt (by the rules) or suppressed (by a suppression file): reported, but not counted."""
+        return bool(self.exempt or self.suppressed)
 
     @property
     def id(self) -> str:
@@ -83,6 +89,8 @@ class Finding:
         }
         if self.exempt:
             out["exempt"] = self.exempt
+        if self.suppressed:
+            out["suppressed"] = self.suppressed
         if self.fix is not None:
             out["fix"] = dict(self.fix)
         return out
@@ -103,11 +111,13 @@ class Report:
     errors: tuple[ErrorEntry, ...] = ()
     accounts: tuple[str, ...] = ()  # the accounts that were read
     checked: Mapping[str, int] = field(default_factory=dict)  # rule id -> resources checked
+    checked_resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # rule id -> their ARNs
+    rules: tuple[Rule, ...] = ()  # the rules the scan ran, for formats that describe them
 
     @property
     def active(self) -> tuple[Finding, ...]:
-        """Findings no exemption covers."""
-        return tuple(f for f in self.findings if not f.exempt)
+        """Findings no exemption or suppression covers."""
+        return tuple(f for f in self.findings if not f.accepted)
 
     @property
     def complete(self) -> bool:
@@ -122,6 +132,7 @@ class Report:
                 "accounts": list(self.accounts),
                 "checked": dict(sorted(self.checked.items())),
                 "findings": len(self.active),
-                "exempt": len(self.findings) - len(self.active),
+                "exempt": sum(1 for f in self.findings if f.exempt),
+                "suppressed": sum(1 for f in self.findings if f.suppressed and not f.exempt),
             },
         }

@@ -56,6 +56,7 @@ def scan(
     errors: list[ErrorEntry] = []
     seen: dict[str, str] = {}
     checked: dict[str, int] = {}
+    checked_resources: dict[str, tuple[str, ...]] = {}
     for source in sources:
         try:
             account = source.load()
@@ -68,11 +69,12 @@ def scan(
             raise InputError(f"{source.label}: account {account.id} is neither the login account nor a project "
                              "account of the rules")
         seen[account.id] = source.label
-        got, notes, counts = check_account(rules, account, now=moment, today=today)
+        got, notes, arns = check_account(rules, account, now=moment, today=today)
         findings += got
         errors += [ErrorEntry(account.id, note) for note in notes]
-        for rule_id, count in counts.items():
-            checked[rule_id] = checked.get(rule_id, 0) + count
+        for rule_id, resources in arns.items():
+            checked[rule_id] = checked.get(rule_id, 0) + len(resources)
+            checked_resources[rule_id] = checked_resources.get(rule_id, ()) + resources
     if require_all:
         for account_id in rules.accounts:
             if account_id not in seen and not any(e.account == account_id for e in errors):
@@ -82,6 +84,8 @@ def scan(
         errors=tuple(errors),
         accounts=tuple(sorted(seen)),
         checked=checked,
+        checked_resources=checked_resources,
+        rules=rules.rules,
     )
 
 
