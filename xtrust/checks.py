@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from ._glob import glob_match
 from .callers import ASSUME_ROLE, Caller, CallerKind, parse_caller, parse_role
-from .evaluate import StatementRef, _side, build_context, decide
+from .evaluate import StatementRef, build_context, decide
 from .findings import Counterexample, Finding
 from .inventory import Account, Group, Role, User
 from .model import Policy, PolicyKind, parse_policy
@@ -49,10 +50,14 @@ OUTSIDER_IDENTITY = parse_policy(
     kind=PolicyKind.IDENTITY, source="the caller's own identity policy (assumed)")
 
 
+@lru_cache(maxsize=64)
 def LOGIN_TRUST(login: str) -> Policy:  # noqa: N802 - a constant per account
+    """A role that trusts the login account, session tags and source identity included: the role side of
+    an identity-assume counterexample, which is about what the identity policies let through."""
     return parse_policy(
         {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{login}:root"}, "Action": "sts:AssumeRole"}]},
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{login}:root"},
+             "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]},
         kind=PolicyKind.TRUST, source="a role trusting the login account")
 
 
@@ -141,6 +146,7 @@ def assume_violations(
     """Every class of role ARN outside ``allow_roles`` (wildcards allowed) on which ``policies`` let the
     caller call sts:AssumeRole, with the first request context that gets it through."""
     caller = parse_caller(caller_arn)
+    trust = LOGIN_TRUST(caller.account)
     moment = now or _now()
     known = [*known_accounts, *_entry_accounts(allow_roles), caller.account]
     conditions = [c for p in policies for s in p.statements for c in s.conditions]
@@ -150,11 +156,13 @@ def assume_violations(
         if any(glob_match(pattern, arn) for pattern in allow_roles):
             continue
         tried = 0
+        role = parse_role(arn)
         for context, chosen in contexts(conditions, caller, build_context(caller), moment):
             tried += 1
-            side = _side("identity policies", policies, caller, ASSUME_ROLE, arn, context, trust=False)
-            if side.allows and not side.denies:
-                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen), side.allows, caller))
+            decision = decide(caller, role, trust, policies, context, ASSUME_ROLE)
+            if decision.allowed and decision.identity is not None:
+                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen),
+                                       decision.identity.allows, caller))
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
     return AssumeVerdict(tuple(found), truncated)

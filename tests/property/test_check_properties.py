@@ -1,0 +1,214 @@
+"""Properties of the two checks over random policies.
+
+- every counterexample is a request ``can_assume`` allows and the rule forbids;
+- a compliant verdict means no request gets through: random concrete requests, drawn independently of
+  the representatives (other accounts, names, paths, context values), are all refused for callers or
+  roles outside the allow list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xtrust import can_assume
+from xtrust.checks import LOGIN_TRUST, OUTSIDER_IDENTITY, assume_violations, trust_violations
+from xtrust.model import PolicyKind, parse_policy
+from xtrust.representatives import allowed_principal
+from xtrust.callers import parse_caller
+from xtrust._glob import glob_match
+from xtrust.rules import TrustAllow
+
+L, D, X, Y = "987654321098", "123456789012", "444455556666", "210987654321"
+ROLE = f"arn:aws:iam::{D}:role/Admin"
+ALLOW = TrustAllow(principals=(f"arn:aws:iam::{L}:root",), services=("*",))
+ALLOWED_ROLES = (ROLE, f"arn:aws:iam::{D}:role/ops/ReadOnly")
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+ACCOUNTS = (L, D, X, Y)
+NAMES = ("Admin", "bob", "ReadOnly", "ops/ReadOnly", "team/Admin", "Admzn", "x")
+KEYS_AND_VALUES = {
+    "aws:PrincipalAccount": (L, D, X, "98765432109?", "*"),
+    "aws:PrincipalArn": (f"arn:aws:iam::{L}:*", f"arn:aws:iam::{X}:role/Admin", "arn:aws:iam::*:role/Admin",
+                         f"arn:aws:iam::{L}:user/bob"),
+    "aws:PrincipalOrgID": ("o-abc", "o-*"),
+    "aws:SourceIp": ("203.0.113.0/24", "10.0.0.0/8"),
+    "aws:MultiFactorAuthPresent": ("true", "false"),
+    "sts:ExternalId": ("s3cr3t", "x*"),
+    "aws:PrincipalTag/team": ("ops", "dev"),
+    "aws:TagKeys": ("team", "env"),
+}
+OPERATORS = {
+    "aws:PrincipalAccount": ("StringEquals", "StringNotEquals", "StringLike", "StringEqualsIfExists",
+                             "ForAnyValue:StringEquals", "ForAllValues:StringEquals"),
+    "aws:PrincipalArn": ("ArnLike", "ArnNotLike", "StringLike", "ArnEquals"),
+    "aws:PrincipalOrgID": ("StringEquals", "StringLike", "StringNotEquals"),
+    "aws:SourceIp": ("IpAddress", "NotIpAddress"),
+    "aws:MultiFactorAuthPresent": ("Bool", "BoolIfExists"),
+    "sts:ExternalId": ("StringEquals", "StringLike", "StringNotLike"),
+    "aws:PrincipalTag/team": ("StringEquals", "StringEqualsIfExists"),
+    "aws:TagKeys": ("ForAllValues:StringEquals", "ForAnyValue:StringEquals"),
+}
+keys = st.sampled_from(sorted(KEYS_AND_VALUES))
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    for key in draw(st.lists(keys, max_size=2, unique=True)):
+        operator = draw(st.sampled_from(OPERATORS[key]))
+        values = draw(st.lists(st.sampled_from(KEYS_AND_VALUES[key]), min_size=1, max_size=2, unique=True))
+        block.setdefault(operator, {})[key] = values if len(values) > 1 else values[0]
+    return block
+
+
+trust_principals = st.one_of(
+    st.just("*"),
+    st.sampled_from(ACCOUNTS),
+    st.sampled_from(ACCOUNTS).map(lambda a: {"AWS": f"arn:aws:iam::{a}:root"}),
+    st.builds(lambda a, n: {"AWS": f"arn:aws:iam::{a}:user/{n}"}, st.sampled_from(ACCOUNTS), st.sampled_from(("bob", "x"))),
+    st.builds(lambda a, n: {"AWS": f"arn:aws:iam::{a}:role/{n}"}, st.sampled_from(ACCOUNTS), st.sampled_from(NAMES)),
+    st.just({"Service": "ec2.amazonaws.com"}),
+).map(lambda p: {"AWS": p} if isinstance(p, str) and p != "*" else p)
+actions = st.sampled_from(("sts:AssumeRole", "sts:*", "*", "STS:assumerole", "sts:TagSession", "sts:Assume*",
+                           ["sts:AssumeRole", "sts:TagSession"]))
+
+
+@st.composite
+def trust_statements(draw: st.DrawFn) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": draw(st.sampled_from(("Allow", "Allow", "Deny")))}
+    if draw(st.booleans()) and statement["Effect"] == "Deny":
+        statement["NotPrincipal"] = {"AWS": f"arn:aws:iam::{L}:root"}
+    else:
+        statement["Principal"] = draw(trust_principals)
+    statement["Action"] = draw(actions)
+    condition = draw(conditions())
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+trust_documents = st.lists(trust_statements(), min_size=1, max_size=3).map(
+    lambda s: {"Version": "2012-10-17", "Statement": s})
+
+
+@st.composite
+def concrete_callers(draw: st.DrawFn) -> str:
+    account = draw(st.sampled_from((*ACCOUNTS, "555555555555", "987654321090", "111111111111")))
+    kind = draw(st.sampled_from(("user", "role")))
+    name = draw(st.sampled_from(NAMES))
+    return f"arn:aws:iam::{account}:{kind}/{name}"
+
+
+@st.composite
+def concrete_contexts(draw: st.DrawFn) -> dict[str, Any]:
+    pool = {
+        "aws:PrincipalOrgID": ("o-abc", "o-zzz"),
+        "aws:SourceIp": ("203.0.113.9", "10.1.2.3", "192.0.2.1"),
+        "aws:MultiFactorAuthPresent": ("true", "false"),
+        "sts:ExternalId": ("s3cr3t", "xyz", "nope"),
+        "aws:PrincipalTag/team": ("ops", "dev", "qa"),
+        "aws:TagKeys": (["team"], ["env"], ["team", "env"], ["other"]),
+    }
+    chosen = draw(st.lists(st.sampled_from(sorted(pool)), max_size=4, unique=True))
+    return {key: draw(st.sampled_from(pool[key])) for key in chosen}
+
+
+@SETTINGS
+@given(trust_documents)
+def test_every_trust_counterexample_gets_through_and_breaks_the_rule(document: dict[str, Any]) -> None:
+    trust = parse_policy(document, kind=PolicyKind.TRUST)
+    verdict = trust_violations(trust, ROLE, ALLOW, known_accounts=[L], now=NOW)
+    for violation in verdict.violations:
+        request = violation.request
+        assert can_assume(request.principal, request.resource, trust_policy=trust,
+                          identity_policies=[OUTSIDER_IDENTITY], context=dict(request.context),
+                          action=request.action)
+        caller = parse_caller(request.principal, request.action)
+        assert not allowed_principal(caller, ALLOW.principals, ALLOW.services, ALLOW.federated)
+
+
+@SETTINGS
+@given(trust_documents, st.lists(st.tuples(concrete_callers(), concrete_contexts()), min_size=1, max_size=8))
+def test_a_compliant_trust_lets_no_outsider_in(document: dict[str, Any], requests: list[tuple[str, dict[str, Any]]]) -> None:
+    trust = parse_policy(document, kind=PolicyKind.TRUST)
+    verdict = trust_violations(trust, ROLE, ALLOW, known_accounts=[L], now=NOW)
+    if verdict.violations:
+        return
+    for principal, context in requests:
+        if parse_caller(principal).account == L:
+            continue
+        assert not can_assume(principal, ROLE, trust_policy=trust, identity_policies=[OUTSIDER_IDENTITY],
+                              context=context), (principal, context)
+
+
+# --- identity-assume ---------------------------------------------------------------------------
+
+resource_patterns = st.sampled_from((
+    ROLE, "*", f"arn:aws:iam::{D}:role/*", "arn:aws:iam::*:role/Admin", f"arn:aws:iam::{D}:role/Adm?n",
+    f"arn:aws:iam::{D}:role/ops/*", f"arn:aws:iam::{D}:role/${{aws:username}}", f"arn:aws:iam::{X}:role/Admin",
+    f"arn:aws:iam::{D}:role/ops/ReadOnly", f"arn:aws:iam::{L}:role/*", "*Admin", f"arn:aws:iam::{D}:*",
+))
+identity_actions = st.sampled_from(("sts:AssumeRole", "sts:*", "*", "sts:Assume*", "STS:ASSUMEROLE", "s3:*",
+                                    "sts:TagSession"))
+
+
+@st.composite
+def identity_statements(draw: st.DrawFn) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": draw(st.sampled_from(("Allow", "Allow", "Deny")))}
+    if draw(st.integers(0, 4)) == 0:
+        statement["NotAction"] = draw(identity_actions)
+    else:
+        statement["Action"] = draw(identity_actions)
+    resources = draw(st.lists(resource_patterns, min_size=1, max_size=2, unique=True))
+    statement["NotResource" if draw(st.integers(0, 4)) == 0 else "Resource"] = resources
+    condition = draw(conditions())
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+identity_documents = st.lists(identity_statements(), min_size=1, max_size=3).map(
+    lambda s: {"Version": "2012-10-17", "Statement": s})
+
+
+@st.composite
+def concrete_roles(draw: st.DrawFn) -> str:
+    account = draw(st.sampled_from((*ACCOUNTS, "555555555555", "123456789010", "111111111111")))
+    name = draw(st.sampled_from((*NAMES, "bob", "Adm1n", "ops/x", "any/Admin", "Adminx")))
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+USER = f"arn:aws:iam::{L}:user/bob"
+
+
+@SETTINGS
+@given(st.lists(identity_documents, min_size=1, max_size=2))
+def test_every_identity_counterexample_gets_through_and_breaks_the_rule(documents: list[dict[str, Any]]) -> None:
+    policies = [parse_policy(d, kind=PolicyKind.IDENTITY) for d in documents]
+    verdict = assume_violations(policies, USER, ALLOWED_ROLES, known_accounts=[L, D], now=NOW)
+    for violation in verdict.violations:
+        request = violation.request
+        assert not any(glob_match(a, request.resource) for a in ALLOWED_ROLES)
+        assert can_assume(request.principal, request.resource, trust_policy=LOGIN_TRUST(L),
+                          identity_policies=policies, context=dict(request.context))
+
+
+@SETTINGS
+@given(st.lists(identity_documents, min_size=1, max_size=2),
+       st.lists(st.tuples(concrete_roles(), concrete_contexts()), min_size=1, max_size=8))
+def test_a_compliant_identity_reaches_no_unlisted_role(documents: list[dict[str, Any]],
+                                                       requests: list[tuple[str, dict[str, Any]]]) -> None:
+    policies = [parse_policy(d, kind=PolicyKind.IDENTITY) for d in documents]
+    verdict = assume_violations(policies, USER, ALLOWED_ROLES, known_accounts=[L, D], now=NOW)
+    if verdict.violations:
+        return
+    for role, context in requests:
+        if role in ALLOWED_ROLES:
+            continue
+        assert not can_assume(USER, role, trust_policy=LOGIN_TRUST(L), identity_policies=policies,
+                              context=context), (role, context)
