@@ -1,0 +1,116 @@
+"""Snapshot input: get-account-authorization-details documents, good and bad."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from xtrust.errors import InputError, PolicyError
+from xtrust.snapshot import load_snapshot, parse_snapshot
+
+WORLD = Path(__file__).resolve().parents[2] / "examples" / "world"
+TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::987654321098:root"}, "Action": "sts:AssumeRole"}]}
+
+
+def role(name: str = "Admin", trust: Any = TRUST, account: str = "123456789012", **extra: Any) -> dict[str, Any]:
+    return {"Path": "/", "RoleName": name, "Arn": f"arn:aws:iam::{account}:role/{name}",
+            "AssumeRolePolicyDocument": trust, "RolePolicyList": [], "AttachedManagedPolicies": [], **extra}
+
+
+def test_example_world_loads() -> None:
+    login = load_snapshot(WORLD / "login-987654321098.json")
+    dev = load_snapshot(WORLD / "dev-123456789012.json")
+    assert login.id == "987654321098" and dev.id == "123456789012"
+    assert {g.name for g in login.groups} == {"CloudOps", "Admins", "Developers", "Auditors"}
+    assert [u.groups for u in login.users if u.name == "michael.ludvig"] == [("CloudOps",)]
+    admins = login.group("Admins")
+    assert admins is not None
+    grants, missing = login.grants(admins)
+    assert missing == [] and grants[0].aws_managed and grants[0].policy_arn.endswith("AdministratorAccess")
+
+
+def test_url_encoded_and_object_documents_are_the_same_policy() -> None:
+    encoded = parse_snapshot({"RoleDetailList": [role(trust=quote(json.dumps(TRUST)))]})
+    plain = parse_snapshot({"RoleDetailList": [role()]})
+    assert encoded.roles[0].trust == plain.roles[0].trust
+
+
+def test_identical_documents_are_parsed_once() -> None:
+    account = parse_snapshot({"RoleDetailList": [role("A"), role("B")]})
+    assert account.roles[0].trust is account.roles[1].trust
+
+
+def test_user_inherits_group_policies_and_reports_missing_ones() -> None:
+    data = {
+        "GroupDetailList": [{"GroupName": "Ops", "Path": "/", "Arn": "arn:aws:iam::987654321098:group/Ops",
+                             "GroupPolicyList": [], "AttachedManagedPolicies": [
+                                 {"PolicyName": "Gone", "PolicyArn": "arn:aws:iam::987654321098:policy/Gone"}]}],
+        "UserDetailList": [{"UserName": "bob", "Path": "/", "Arn": "arn:aws:iam::987654321098:user/bob",
+                            "GroupList": ["Ops", "Ghosts"], "UserPolicyList": [
+                                {"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                                    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}]}],
+    }
+    account = parse_snapshot(data, "login.json")
+    grants, missing = account.grants(account.users[0])
+    assert [g.inline_name for g in grants] == ["own"]
+    assert missing == ["group Ghosts", "arn:aws:iam::987654321098:policy/Gone"]
+
+
+def test_account_from_file_name_when_empty(tmp_path: Path) -> None:
+    path = tmp_path / "prod-210987654321.json"
+    path.write_text(json.dumps({"RoleDetailList": [], "UserDetailList": [], "GroupDetailList": [], "Policies": []}))
+    assert load_snapshot(path).id == "210987654321"
+
+
+BAD: list[tuple[str, Any, str]] = [
+    ("not-an-object", [], "s.json: (top level): expected a JSON object"),
+    ("no-known-keys", {"Roles": []}, "s.json: (top level): not a get-account-authorization-details document"),
+    ("list-not-list", {"RoleDetailList": {}}, "s.json: /RoleDetailList: expected a list"),
+    ("role-not-object", {"RoleDetailList": ["Admin"]}, "s.json: /RoleDetailList/0: expected a JSON object"),
+    ("missing-arn", {"RoleDetailList": [{"RoleName": "A", "AssumeRolePolicyDocument": TRUST}]},
+     "s.json: /RoleDetailList/0/Arn: missing"),
+    ("missing-trust", {"RoleDetailList": [role(trust=None)]},
+     "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: missing policy document"),
+    ("bad-effect", {"RoleDetailList": [role(trust={"Statement": [{"Effect": "allow", "Principal": "*", "Action": "sts:AssumeRole"}]})]},
+     "s.json: /RoleDetailList/0/AssumeRolePolicyDocument/Statement/0/Effect: Effect must be 'Allow' or 'Deny'"),
+    ("bad-encoded-json", {"RoleDetailList": [role(trust="%7B%22Statement%22")]},
+     "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: not valid JSON"),
+    ("two-accounts", {"RoleDetailList": [role("A"), role("B", account="444455556666")]},
+     "s.json: /RoleDetailList/1/Arn: holds account 444455556666 as well as 123456789012"),
+    ("no-account", {"RoleDetailList": []}, "s.json: (top level): no ARN tells which account this is"),
+    ("bad-group-list", {"UserDetailList": [{"UserName": "b", "Arn": "arn:aws:iam::1:user/b", "GroupList": [1]}]},
+     "s.json: /UserDetailList/0/GroupList: expected a list of group names"),
+    ("bad-inline", {"GroupDetailList": [{"GroupName": "g", "Arn": "arn:aws:iam::987654321098:group/g",
+                                         "GroupPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+                                             {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Principal": "*"}]}}]}]},
+     "s.json: /GroupDetailList/0/GroupPolicyList/0/PolicyDocument/Statement/0/Principal: an identity policy may not have"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_snapshot_names_file_and_pointer(data: Any, expected: str) -> None:
+    with pytest.raises((InputError, PolicyError)) as caught:
+        parse_snapshot(data, "s.json")
+    assert str(caught.value).startswith(expected), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"{not json", "not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+    (b"{\"a\": \"\x80\"}", "not UTF-8 text"),
+], ids=["invalid-json", "not-utf8"])
+def test_bad_snapshot_files(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=expected):
+        load_snapshot(path)
+
+
+def test_missing_snapshot_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read: No such file or directory"):
+        load_snapshot(tmp_path / "absent.json")
