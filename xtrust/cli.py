@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from .evaluate import explain
 from .findings import Report
 from .model import PolicyKind, load_document, parse_policy
 from .render import format_decision
-from .report import FORMATS, render, write_atomically
-from .rules import load_rules
+from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
+from .report import FORMATS, render, report_filename, write_atomically
+from .rules import Severity, load_rules
 from .scan import scan_snapshots
+from .suppress import apply_suppressions, load_suppressions
 
 __all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_BAD_INPUT", "EXIT_INCOMPLETE"]
 
@@ -72,10 +75,38 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK if decision.allowed else EXIT_FINDINGS
 
 
-def _exit_code(report: Report) -> int:
+def _exit_code(report: Report, fail_on: Severity = Severity.INFO) -> int:
+    """3 when incomplete; otherwise 1 when a finding no exemption or suppression covers is at ``fail_on`` or above."""
     if not report.complete:
         return EXIT_INCOMPLETE
-    return EXIT_FINDINGS if report.active else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity.rank >= fail_on.rank for f in report.active) else EXIT_OK
+
+
+def _format_list(value: str) -> list[str]:
+    """``--format json,sarif`` (or the option repeated): each name from the format table."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or repr(value)} "
+                                         f"(choose from {', '.join(FORMATS)})")
+    return names
+
+
+def _write_reports(report: Report, formats: Sequence[str], output: str | None, output_dir: str | None) -> None:
+    formats = list(dict.fromkeys(formats or ["text"]))
+    if output and output_dir:
+        raise XtrustError("give --output FILE or --output-dir DIR, not both")
+    if output_dir:
+        try:
+            Path(output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise XtrustError(f"{output_dir}: cannot create: {exc.strerror or exc}") from None
+        for fmt in formats:
+            _emit(render(report, fmt), str(Path(output_dir) / report_filename(fmt)))
+        return
+    if len(formats) > 1:
+        raise XtrustError(f"{len(formats)} formats need --output-dir DIR (one file each)")
+    _emit(render(report, formats[0]), output)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -92,9 +123,18 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     if not args.snapshot:
         raise XtrustError("give one --snapshot FILE per account")
+    suppressions = load_suppressions(args.suppressions) if args.suppressions else ()
     report = scan_snapshots(rules, args.snapshot)
-    _emit(render(report, args.format), args.output)
-    return _exit_code(report)
+    if args.suppressions:
+        report = apply_suppressions(report, suppressions, datetime.now(timezone.utc).date())
+    _write_reports(report, args.format, args.output, args.output_dir)
+    return _exit_code(report, Severity(args.fail_on))
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    difference = diff_reports(load_report_json(args.old), load_report_json(args.new))
+    _emit(render_diff(difference, args.format), args.output)
+    return EXIT_FINDINGS if difference.failing else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,9 +158,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--rules", required=True, metavar="FILE", help="the rules file (YAML)")
     sub.add_argument("--snapshot", nargs="+", action="extend", default=[], metavar="FILE",
                      help="get-account-authorization-details JSON, one file per account")
-    sub.add_argument("--format", choices=sorted(FORMATS), default="text", help="report format (default text)")
+    sub.add_argument("--format", type=_format_list, action="extend", default=[], metavar="FORMAT[,FORMAT…]",
+                     help=f"report format(s): {', '.join(FORMATS)} (default text); several need --output-dir")
     sub.add_argument("--output", metavar="FILE", help="write the report here instead of standard output")
+    sub.add_argument("--output-dir", metavar="DIR",
+                     help="write each format to DIR/xtrust-report.<ext> (txt, json, sarif, xml, md, html)")
+    sub.add_argument("--fail-on", choices=[s.value for s in Severity], default=Severity.INFO.value,
+                     metavar="SEVERITY", help="exit 1 only for findings at this severity or above "
+                     f"({', '.join(s.value for s in Severity)}; default info: any finding)")
+    sub.add_argument("--suppressions", metavar="FILE",
+                     help="accepted exceptions (YAML): finding id or resource pattern, reason, expiry date")
     sub.set_defaults(run=_cmd_scan)
+
+    sub = commands.add_parser("diff", help="compare two JSON reports: new, resolved and unchanged findings")
+    sub.add_argument("old", metavar="OLD.json", help="the earlier report (xtrust scan --format json)")
+    sub.add_argument("new", metavar="NEW.json", help="the later report")
+    sub.add_argument("--format", choices=list(DIFF_FORMATS), default="text", help="text (default), json or markdown")
+    sub.add_argument("--output", metavar="FILE", help="write the difference here instead of standard output")
+    sub.set_defaults(run=_cmd_diff)
     return parser
 
 

@@ -1,0 +1,92 @@
+"""Report formats, as a table keyed by name: each turns a Report into the text of one file.
+
+| name       | for                                           | module                   |
+|------------|-----------------------------------------------|--------------------------|
+| `text`     | a terminal                                    | :mod:`xtrust.report.text`     |
+| `json`     | the JSON report contract (and `xtrust diff`)  | :mod:`xtrust.report.json`     |
+| `sarif`    | GitHub code scanning and other SARIF 2.1.0 readers | :mod:`xtrust.report.sarif` |
+| `junit`    | CI servers (Jenkins, GitLab): one test case per rule and resource checked | :mod:`xtrust.report.junit` |
+| `markdown` | a pull request or a ticket                    | :mod:`xtrust.report.markdown` |
+| `html`     | people: one self-contained page, no network   | :mod:`xtrust.report.html`     |
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import Report
+from .html import format_html
+from .json import format_json
+from .junit import format_junit
+from .markdown import format_markdown
+from .sarif import format_sarif
+from .text import format_text
+
+__all__ = [
+    "Format",
+    "FORMATS",
+    "render",
+    "write_atomically",
+    "report_filename",
+    "format_text",
+    "format_json",
+    "format_sarif",
+    "format_junit",
+    "format_markdown",
+    "format_html",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its name, the function that renders it, and the file extension it is saved with."""
+
+    name: str
+    render: Callable[[Report], str]
+    extension: str
+    description: str
+
+    def __call__(self, report: Report) -> str:
+        return self.render(report)
+
+
+FORMATS: Mapping[str, Format] = {
+    f.name: f
+    for f in (
+        Format("text", format_text, "txt", "plain text for a terminal"),
+        Format("json", format_json, "json", "the JSON report (version 1)"),
+        Format("sarif", format_sarif, "sarif", "SARIF 2.1.0 for code scanning"),
+        Format("junit", format_junit, "xml", "JUnit XML for CI servers"),
+        Format("markdown", format_markdown, "md", "Markdown for a pull request or ticket"),
+        Format("html", format_html, "html", "a self-contained HTML page"),
+    )
+}
+
+
+def render(report: Report, fmt: str) -> str:
+    return FORMATS[fmt](report)
+
+
+def report_filename(fmt: str, stem: str = "xtrust-report") -> str:
+    """The file name a format is saved under in an output directory: ``xtrust-report.sarif`` and so on."""
+    return f"{stem}.{FORMATS[fmt].extension}"
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, fsynced, then renamed over it."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
