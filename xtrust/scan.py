@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -30,7 +31,7 @@ class AccountSource:
 
 
 def snapshot_sources(paths: Iterable[str | Path]) -> list[AccountSource]:
-    return [AccountSource(str(p), (lambda p=p: load_snapshot(p))) for p in paths]
+    return [AccountSource(str(p), partial(load_snapshot, p)) for p in paths]
 
 
 def _severity_order(finding: Finding) -> tuple[object, ...]:

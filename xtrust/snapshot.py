@@ -71,19 +71,26 @@ class _Reader:
         return value
 
     def policy(self, value: Any, pointer: str, kind: PolicyKind) -> Policy:
-        if value is None:
-            raise self.fail(pointer, "missing policy document")
-        key = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-        cached = self.cache.get((kind, key))
+        # The same document repeats across roles and groups: parse it once, keyed by its text. A string is
+        # its own key; an object is keyed by its repr (order-preserving, and far cheaper than json.dumps).
+        # The type tag keeps a string from ever sharing a key with an object.
+        key = (kind, True, value) if isinstance(value, str) else (kind, False, repr(value))
+        cached = self.cache.get(key)
         if cached is None:
+            if value is None:
+                raise self.fail(pointer, "missing policy document")
             try:
                 cached = parse_policy(value, kind=kind)
             except PolicyError as exc:
                 raise exc.within(self.source, pointer) from None
-            self.cache[(kind, key)] = cached
+            self.cache[key] = cached
         return cached
 
     def inline(self, entry: Mapping[str, Any], key: str, pointer: str) -> tuple[InlinePolicy, ...]:
+        if not entry.get(key):  # absent or empty: nothing to read (anything else is checked below)
+            if key in entry and not isinstance(entry[key], list):
+                raise self.fail(f"{pointer}/{key}", "expected a list")
+            return ()
         out = []
         for i, item in enumerate(self.array(entry, key, pointer)):
             here = f"{pointer}/{key}/{i}"
@@ -94,6 +101,10 @@ class _Reader:
         return tuple(out)
 
     def attached(self, entry: Mapping[str, Any], pointer: str) -> tuple[str, ...]:
+        if not entry.get("AttachedManagedPolicies"):
+            if "AttachedManagedPolicies" in entry and not isinstance(entry["AttachedManagedPolicies"], list):
+                raise self.fail(f"{pointer}/AttachedManagedPolicies", "expected a list")
+            return ()
         out = []
         for i, item in enumerate(self.array(entry, "AttachedManagedPolicies", pointer)):
             here = f"{pointer}/AttachedManagedPolicies/{i}"
@@ -176,11 +187,16 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
 def _account_id(reader: _Reader, roles: list[Role], groups: list[Group], users: list[User],
                 policies: Mapping[str, ManagedPolicy]) -> str:
     found: dict[str, str] = {}
-    for kind, items in (("RoleDetailList", roles), ("GroupDetailList", groups), ("UserDetailList", users)):
-        for i, item in enumerate(items):
-            match = _ARN_ACCOUNT.match(item.arn)
+    listed: tuple[tuple[str, list[str]], ...] = (
+        ("RoleDetailList", [r.arn for r in roles]),
+        ("GroupDetailList", [g.arn for g in groups]),
+        ("UserDetailList", [u.arn for u in users]),
+    )
+    for kind, arns in listed:
+        for i, arn in enumerate(arns):
+            match = _ARN_ACCOUNT.match(arn)
             if not match:
-                raise reader.fail(f"/{kind}/{i}/Arn", f"not an IAM ARN with an account ID: {item.arn!r}")
+                raise reader.fail(f"/{kind}/{i}/Arn", f"not an IAM ARN with an account ID: {arn!r}")
             found.setdefault(match[1], f"/{kind}/{i}/Arn")
     for i, arn in enumerate(policies):
         match = _ARN_ACCOUNT.match(arn)
