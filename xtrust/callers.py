@@ -17,17 +17,17 @@ from enum import Enum
 from .errors import InputError
 
 __all__ = [
-    "CallerKind",
-    "Caller",
-    "RoleRef",
-    "parse_caller",
-    "parse_role",
-    "FEDERATION_ACTIONS",
     "ASSUME_ROLE",
     "ASSUME_ROLE_WITH_SAML",
     "ASSUME_ROLE_WITH_WEB_IDENTITY",
-    "TAG_SESSION",
+    "FEDERATION_ACTIONS",
     "SET_SOURCE_IDENTITY",
+    "TAG_SESSION",
+    "Caller",
+    "CallerKind",
+    "RoleRef",
+    "parse_caller",
+    "parse_role",
 ]
 
 ASSUME_ROLE = "sts:AssumeRole"

@@ -25,7 +25,7 @@ from enum import Enum
 
 from ._glob import glob_match
 
-__all__ = ["Qualifier", "BaseOperator", "Operator", "parse_operator", "evaluate_condition", "BASE_OPERATORS"]
+__all__ = ["BASE_OPERATORS", "BaseOperator", "Operator", "Qualifier", "evaluate_condition", "parse_operator"]
 
 
 class Qualifier(str, Enum):
@@ -99,7 +99,7 @@ def _ip_in(request: str, policy: str) -> bool:
 
 def _arn_match(request: str, policy: str) -> bool:
     have, want = request.split(":", 5), policy.split(":", 5)
-    return len(have) == 6 and len(want) == 6 and all(glob_match(w, h) for w, h in zip(want, have))
+    return len(have) == 6 and len(want) == 6 and all(glob_match(w, h) for w, h in zip(want, have, strict=True))
 
 
 def _bool_match(request: str, policy: str) -> bool:
@@ -182,7 +182,9 @@ def parse_operator(name: str) -> Operator:
         try:
             qualifier = next(q for q in Qualifier if q.value.lower() == prefix.lower())
         except StopIteration:
-            raise ValueError(f"unknown condition set operator {prefix!r} (expected ForAnyValue or ForAllValues)") from None
+            raise ValueError(
+                f"unknown condition set operator {prefix!r} (expected ForAnyValue or ForAllValues)"
+            ) from None
     if_exists = False
     base = BASE_OPERATORS.get(rest.lower())
     if base is None and rest.lower().endswith("ifexists"):

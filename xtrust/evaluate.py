@@ -41,20 +41,31 @@ from .callers import (
 )
 from .conditions import evaluate_condition
 from .errors import InputError
-from .model import Effect, Policy, PolicyInput, PolicyKind, PrincipalForm, PrincipalKind, PrincipalSet, Statement, parse_policy
+from .model import (
+    Effect,
+    Policy,
+    PolicyInput,
+    PolicyKind,
+    Principal,
+    PrincipalForm,
+    PrincipalKind,
+    PrincipalSet,
+    Statement,
+    parse_policy,
+)
 
 __all__ = [
-    "Outcome",
-    "Match",
-    "StatementRef",
-    "SideDecision",
-    "Decision",
-    "Request",
     "Context",
+    "Decision",
+    "Match",
+    "Outcome",
+    "Request",
+    "SideDecision",
+    "StatementRef",
     "build_context",
+    "can_assume",
     "decide",
     "explain",
-    "can_assume",
     "principal_match",
 ]
 
@@ -292,13 +303,26 @@ def principal_match(principals: PrincipalSet, caller: Caller) -> Match:
         form = principal.form
         if form is PrincipalForm.ACCOUNT and caller.kind in (CallerKind.USER, CallerKind.ROLE_SESSION, CallerKind.ROOT):
             best = max(best, Match.ACCOUNT)
-        elif form is PrincipalForm.USER and caller.kind is CallerKind.USER and principal.name == caller.name:
-            return Match.DIRECT
-        elif form is PrincipalForm.ROLE and caller.kind is CallerKind.ROLE_SESSION and principal.name == caller.name:
-            return Match.DIRECT
-        elif form is PrincipalForm.SESSION and caller.kind is CallerKind.ROLE_SESSION and principal.value == caller.session_arn:
+        elif _names_caller(principal, caller):
             return Match.DIRECT
     return best
+
+
+# Which caller each principal form can name directly.
+_NAMED_KIND = {
+    PrincipalForm.USER: CallerKind.USER,
+    PrincipalForm.ROLE: CallerKind.ROLE_SESSION,
+    PrincipalForm.SESSION: CallerKind.ROLE_SESSION,
+}
+
+
+def _names_caller(principal: Principal, caller: Caller) -> bool:
+    """A user ARN names that user, a role ARN every session of the role, a session ARN that session."""
+    if _NAMED_KIND.get(principal.form) is not caller.kind:
+        return False
+    if principal.form is PrincipalForm.SESSION:
+        return principal.value == caller.session_arn
+    return principal.name == caller.name
 
 
 def _not_principal_exempts(principals: PrincipalSet, caller: Caller, effect: Effect) -> bool:
@@ -416,7 +440,8 @@ def decide(
     )
     for sub in also:
         if outcome is Outcome.ALLOWED and not sub.allowed:
-            outcome, reason = sub.outcome, f"{sub.request.action} is needed too and is {sub.outcome.value}: {sub.reason}"
+            outcome = sub.outcome
+            reason = f"{sub.request.action} is needed too and is {sub.outcome.value}: {sub.reason}"
     return Decision(request, outcome, reason, trust_side, identity_side, also)
 
 

@@ -18,26 +18,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Union
+from typing import Any
 from urllib.parse import unquote
 
 from .conditions import Operator, parse_operator
 from .errors import PolicyError
 
 __all__ = [
-    "Effect",
-    "PrincipalKind",
-    "Principal",
-    "PrincipalSet",
-    "Items",
+    "VERSION_2008",
+    "VERSION_2012",
     "Condition",
-    "Statement",
+    "Effect",
+    "Items",
     "Policy",
     "PolicyKind",
-    "parse_policy",
+    "Principal",
+    "PrincipalKind",
+    "PrincipalSet",
+    "Statement",
     "load_document",
-    "VERSION_2012",
-    "VERSION_2008",
+    "parse_policy",
 ]
 
 VERSION_2012 = "2012-10-17"
@@ -253,7 +253,7 @@ class Policy:
         return Policy(self.statements, self.version, self.id, self.statement_is_object, source)
 
 
-PolicyInput = Union[Policy, Mapping[str, Any], str, bytes]
+PolicyInput = Policy | Mapping[str, Any] | str | bytes
 
 
 def load_document(document: Any, source: str = "") -> Any:
@@ -456,7 +456,9 @@ class _Parser:
                         values.append(str(item))
                     else:
                         at = where if scalar else f"{where}/{i}"
-                        raise self.fail(f"condition values must be strings, numbers or booleans, not {_type_name(item)}", at)
+                        raise self.fail(
+                            f"condition values must be strings, numbers or booleans, not {_type_name(item)}", at
+                        )
                 try:
                     operator.validate(values)
                 except ValueError as exc:
