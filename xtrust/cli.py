@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cli_fix import add_commands as add_fix_commands
 from .errors import PolicyError, RulesError, XtrustError
 from .evaluate import explain
 from .findings import Report
@@ -176,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=list(DIFF_FORMATS), default="text", help="text (default), json or markdown")
     sub.add_argument("--output", metavar="FILE", help="write the difference here instead of standard output")
     sub.set_defaults(run=_cmd_diff)
+
+    add_fix_commands(commands)  # fix, rollback, demo
     return parser
 
 

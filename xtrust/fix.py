@@ -59,6 +59,7 @@ __all__ = [
     "Plan",
     "Quotas",
     "diff",
+    "format_plan",
     "plan_account",
     "plan_fixes",
     "pretty",
@@ -691,3 +692,19 @@ def plan_fixes(rules: RuleSet, accounts: Iterable[Account], findings: Sequence[F
     for account in accounts:
         plan = plan + plan_account(rules, account, findings, quotas=(quotas or {}).get(account.id), now=now)
     return plan
+
+
+def format_plan(plan: Plan) -> str:
+    """The plan for people: a unified diff per document, then the findings left to a person."""
+    lines: list[str] = []
+    for fix in plan.fixes:
+        lines.append(f"# finding {fix.finding} ({fix.resource}): {fix.operation.value}")
+        lines.append(f"# {fix.summary}")
+        lines.append(diff(fix).rstrip("\n"))
+        lines.append("")
+    if plan.manual:
+        lines.append("Manual (no verified fix):")
+        lines += [f"  {m.resource} (finding {m.finding}): {m.reason}" for m in plan.manual]
+        lines.append("")
+    lines.append(f"{len(plan.fixes)} fix(es) planned, {len(plan.manual)} finding(s) left to a person.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""The ``xtrust fix``, ``xtrust rollback`` and ``xtrust demo`` commands: argument parsing and output only.
+
+``fix`` plans verified fixes and shows them (a unified diff per document, or ``--format json``); with
+``--apply`` it writes them through :mod:`xtrust.apply`. Exit codes: 0 nothing to fix (or everything
+applied), 1 findings left (planned, manual, skipped or failed), 2 bad input, 3 an account could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any, TextIO
+
+from .apply import Journal, Outcome, apply_fixes, default_journal_path, iam_client, read_journal, read_live, rollback
+from .collect import LiveOptions
+from .errors import InputError
+from .findings import Report
+from .fix import Plan, format_plan, plan_fixes
+from .inventory import Account
+from .rules import RuleSet, load_rules
+from .scan import AccountSource, scan
+from .snapshot import load_snapshot
+from .verify import Quotas
+
+__all__ = ["add_commands", "plan_for", "format_outcomes"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+def _profile(value: str) -> tuple[str, str]:
+    account, sep, profile = value.partition("=")
+    if not sep or not account or not profile:
+        raise argparse.ArgumentTypeError(f"expected ACCOUNT=PROFILE, not {value!r}")
+    return account, profile
+
+
+def add_live_options(sub: argparse.ArgumentParser) -> None:
+    group = sub.add_argument_group("live accounts (instead of --snapshot)")
+    group.add_argument("--assume-role", metavar="NAME", help="assume the role of this name in every account")
+    group.add_argument("--external-id", metavar="ID", help="the ExternalId to pass when assuming it")
+    group.add_argument("--profile", type=_profile, action="append", default=[], metavar="ACCOUNT=PROFILE",
+                       help="the AWS profile whose credentials reach ACCOUNT; repeat per account")
+    group.add_argument("--region", metavar="REGION", help="the region to sign STS and IAM calls for")
+
+
+def live_options(args: argparse.Namespace) -> LiveOptions | None:
+    if not (args.assume_role or args.profile):
+        return None
+    return LiveOptions(assume_role=args.assume_role, external_id=args.external_id, profiles=dict(args.profile),
+                       region=args.region)
+
+
+def plan_for(rules: RuleSet, accounts: Sequence[Account], errors: Sequence[Any] = (),
+             quotas: dict[str, Quotas] | None = None) -> tuple[Report, Plan]:
+    """Scan the accounts and plan a fix for every active finding."""
+    report = scan(rules, [AccountSource(a.source, (lambda a=a: a)) for a in accounts])
+    if errors:
+        failed = {e.account for e in errors}
+        kept = tuple(e for e in report.errors if e.account not in failed or "no data" not in e.message)
+        report = replace(report, errors=(*errors, *kept))
+    return report, plan_fixes(rules, accounts, report.active, quotas=quotas)
+
+
+def format_outcomes(outcomes: Sequence[Outcome], verb: str) -> str:
+    lines = [f"  {o.status:9} {o.label}" + (f": {o.detail}" if o.detail else "") for o in outcomes]
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
+    return "\n".join([f"{verb}: {summary}", *lines]) + "\n"
+
+
+def _confirm(count: int, assume_yes: bool, stdin: TextIO) -> bool:
+    if assume_yes:
+        return True
+    if not stdin.isatty():
+        raise InputError("--apply without --yes needs a terminal to confirm on")
+    sys.stderr.write(f"Apply {count} fix(es) to AWS? [y/N] ")
+    sys.stderr.flush()
+    return stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _clients(options: LiveOptions) -> Callable[[str], Any]:
+    @lru_cache(maxsize=None)
+    def client(account: str) -> Any:
+        return iam_client(account, options)
+
+    return client
+
+
+def _cmd_fix(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules)
+    options = live_options(args)
+    if args.snapshot and options:
+        raise InputError("give --snapshot files or live options (--assume-role, --profile), not both")
+    if args.apply and options is None:
+        raise InputError("--apply writes to AWS: give live options (--assume-role or --profile), not --snapshot")
+    if not args.snapshot and options is None:
+        raise InputError("give one --snapshot FILE per account, or live options (--assume-role, --profile)")
+    quotas: dict[str, Quotas] = {}
+    errors: list[Any] = []
+    if options is None:
+        accounts = [load_snapshot(path) for path in args.snapshot]
+    else:
+        accounts, errors, quotas = read_live(rules.accounts, options)
+    report, plan = plan_for(rules, accounts, errors, quotas)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_plan(plan))
+    for error in report.errors:
+        print(f"xtrust: incomplete: {error.account}: {error.message}", file=sys.stderr)
+    incomplete = EXIT_INCOMPLETE if report.errors else None
+    if not args.apply:
+        return incomplete or (EXIT_FINDINGS if plan.fixes or plan.manual else EXIT_OK)
+    if not plan.fixes:
+        print("Nothing to apply.", file=sys.stderr)
+        return incomplete or (EXIT_FINDINGS if plan.manual else EXIT_OK)
+    assert options is not None
+    if not _confirm(len(plan.fixes), args.yes, sys.stdin):
+        print("Not applied.", file=sys.stderr)
+        return EXIT_FINDINGS
+    clients = _clients(options)
+    path = args.journal or default_journal_path()
+    with Journal(path) as journal:
+        outcomes = apply_fixes(plan.fixes, clients, journal, quotas=lambda a: quotas.get(a, Quotas()))
+    print(format_outcomes(outcomes, "Applied"), end="", file=sys.stderr)
+    print(f"Journal: {path} (undo with: xtrust rollback {path})", file=sys.stderr)
+    clean = all(o.status == "applied" for o in outcomes) and not plan.manual
+    return incomplete or (EXIT_OK if clean else EXIT_FINDINGS)
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    entries = read_journal(args.journal)
+    options = live_options(args) or LiveOptions()
+    outcomes = rollback(entries, _clients(options))
+    print(format_outcomes(outcomes, "Rolled back"), end="")
+    return EXIT_FINDINGS if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(lambda text: print(text, flush=True), journal_dir=args.journal_dir)
+
+
+def add_commands(commands: Any, format_choices: Sequence[str] = ("text", "json")) -> None:
+    """Add ``fix``, ``rollback`` and ``demo`` to the subcommands of the ``xtrust`` parser."""
+    sub = commands.add_parser("fix", help="plan verified fixes (a dry run with diffs); apply them with --apply")
+    sub.add_argument("--rules", required=True, metavar="FILE", help="the rules file (YAML)")
+    sub.add_argument("--snapshot", nargs="+", action="extend", default=[], metavar="FILE",
+                     help="get-account-authorization-details JSON, one file per account (plan only)")
+    sub.add_argument("--format", choices=list(format_choices), default="text",
+                     help="text: a unified diff per document (default); json: the plan")
+    sub.add_argument("--apply", action="store_true", help="write the fixes to AWS (live accounts only)")
+    sub.add_argument("--yes", action="store_true", help="apply without asking for confirmation")
+    sub.add_argument("--journal", metavar="FILE",
+                     help="where to journal the old documents (default: reports/xtrust-fix-<time>.jsonl)")
+    add_live_options(sub)
+    sub.set_defaults(run=_cmd_fix)
+
+    sub = commands.add_parser("rollback", help="restore every document an apply journalled")
+    sub.add_argument("journal", metavar="JOURNAL", help="the journal xtrust fix --apply wrote")
+    add_live_options(sub)
+    sub.set_defaults(run=_cmd_rollback)
+
+    sub = commands.add_parser("demo", help="the whole tool against a local moto server: scan, fix, apply, roll back")
+    sub.add_argument("--journal-dir", metavar="DIR", default=None,
+                     help="where the demo journal goes (default: a temporary directory)")
+    sub.set_defaults(run=_cmd_demo)
