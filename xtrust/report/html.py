@@ -1,7 +1,7 @@
 """One self-contained HTML page: inline CSS and JavaScript, no network, nothing to install.
 
 A summary, then a table of findings sortable by any column (click a header; ``#sort=<column>`` or
-``#sort=<column>:desc`` in the address sorts on load), each row unfolding to its proof: the counterexample
+``#sort=<column>:desc`` in the address sorts on load; ``#open=first`` unfolds the first row), each row unfolding to its proof: the counterexample
 request, the other requests that get through, the statements that grant the access, and a planned fix as a
 diff when one is given. Exempt and suppressed findings are shown struck through with their reason. When the
 script has run, ``<body>`` carries ``data-rendered`` with the number of finding rows.
@@ -13,7 +13,6 @@ import html
 import json
 from string import Template
 
-from .. import __version__
 from ..findings import Finding, Report
 from ._common import fix_diffs, ordered, status, status_note, summary_line
 
@@ -40,8 +39,8 @@ th { background: var(--head); position: sticky; top: 0; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort=ascending] button::after { content: " \\25B2"; }
 th[aria-sort=descending] button::after { content: " \\25BC"; }
-td.resource, td.id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px;
-  word-break: break-all; }
+td.resource, td.id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+td.resource { word-break: break-all; min-width: 16em; } td.id { white-space: nowrap; }
 .sev { font-weight: 700; text-transform: uppercase; font-size: 12px; }
 .sev.critical { color: var(--critical); } .sev.high { color: var(--high); } .sev.medium { color: var(--medium); }
 .sev.low { color: var(--low); } .sev.info { color: var(--info); }
@@ -97,6 +96,9 @@ _JS = """
   });
   var match = /sort=([a-z]+)(:desc)?/.exec(window.location.hash);
   if (match) { sortBy(match[1], Boolean(match[2])); }
+  if (/open=first/.test(window.location.hash) && body.rows.length) {
+    body.rows[0].querySelector("details").open = true;
+  }
   document.body.setAttribute("data-rendered", String(body.rows.length));
 })();
 """
@@ -171,6 +173,7 @@ def _row(finding: Finding, order: int) -> str:
 
 
 def format_html(report: Report) -> str:
+    from .. import __version__
     findings = ordered(report.findings)
     title = "xtrust scan: " + summary_line(report)
     checked = ", ".join(f"{_e(rule)}: {n}" for rule, n in sorted(report.checked.items())) or "nothing"

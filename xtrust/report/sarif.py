@@ -14,7 +14,6 @@ import json
 import re
 from typing import Any
 
-from .. import __version__
 from ..findings import Finding, Report
 from ..rules import Severity
 from ..suppress import EXPIRED_RULE
@@ -112,6 +111,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 
 def sarif_log(report: Report) -> dict[str, Any]:
+    from .. import __version__
     infos = rule_infos(report)
     index = {info.id: i for i, info in enumerate(infos)}
     notifications = [{"level": "error", "message": {"text": _sentence(f"{e.account}: {e.message}")},
