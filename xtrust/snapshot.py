@@ -174,7 +174,8 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
         arn = reader.text(entry, "Arn", here)
         policies[arn] = ManagedPolicy(
             arn=arn,
-            name=reader.text(entry, "PolicyName", here),
+            # the name is the ARN's last part; moto 5.2 leaves PolicyName out of the Policies list
+            name=reader.text(entry, "PolicyName", here, arn.rsplit("/", 1)[-1]),
             path=reader.text(entry, "Path", here, "/"),
             default_version_id=reader.text(entry, "DefaultVersionId", here, ""),
             versions=tuple(versions),
