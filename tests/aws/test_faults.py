@@ -164,23 +164,44 @@ def test_botocore_retries_are_bounded_by_max_attempts(world: World, throttling_i
 class RecordedAssume(boto3.session.Session):
     """A session whose AssumeRole is checked against the parameters xtrust must send."""
 
+    def __init__(self, acting_in: str | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._acting_in = acting_in
+
     def client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         client = super().client(service_name, *args, **kwargs)
-        if service_name == "sts":
+        if service_name == "sts" and "aws_session_token" not in kwargs:  # the base credentials' STS
             stub = Stubber(client)
             expected = {"RoleArn": f"arn:aws:iam::{DEV}:role/{AUDIT_ROLE}", "RoleSessionName": "xtrust",
                         "ExternalId": "audit-2024"}
-            credentials = {"AccessKeyId": "ASIAEXAMPLEEXAMPLE01", "SecretAccessKey": "secret" * 5,
-                           "SessionToken": "token" * 10, "Expiration": CREATED}
-            stub.add_response("assume_role", {"Credentials": credentials}, expected)
+            response: dict[str, Any] = {"Credentials": {
+                "AccessKeyId": "ASIAEXAMPLEEXAMPLE01", "SecretAccessKey": "secret" * 5,
+                "SessionToken": "token" * 10, "Expiration": CREATED}}
+            if self._acting_in:
+                session_arn = f"arn:aws:sts::{self._acting_in}:assumed-role/{AUDIT_ROLE}/xtrust"
+                response["AssumedRoleUser"] = {"AssumedRoleId": "AROAEXAMPLEEXAMPLE01:xtrust", "Arn": session_arn}
+            stub.add_response("assume_role", response, expected)
             stub.activate()
         return client
 
 
+ASSUMED = {
+    # no session ARN in the answer: GetCallerIdentity asks moto, which puts unknown keys in Dev
+    "verified by GetCallerIdentity": (None, None),
+    "verified by the session ARN": (DEV, None),
+    "session in another account": (LOGIN, f"credentials act in account {LOGIN}"),
+}
+
+
 @pytest.mark.aws
-def test_assume_role_sends_the_role_arn_session_name_and_external_id(world: World) -> None:
+@pytest.mark.parametrize(("acting_in", "error"), ASSUMED.values(), ids=ASSUMED.keys())
+def test_assume_role_sends_the_role_arn_session_name_and_external_id(
+    world: World, acting_in: str | None, error: str | None
+) -> None:
     options = LiveOptions(assume_role=AUDIT_ROLE, external_id="audit-2024")
-    sessions = {"base": RecordedAssume(region_name=REGION)}
-    # the stubbed credentials then reach moto, which places unknown keys in its default account, Dev
-    (read,) = read_accounts([DEV], options, session_factory=lambda profile, region: sessions.pop("base"))
-    assert read.ok and read.iam_calls == 1
+    base = RecordedAssume(acting_in, region_name=REGION)
+    (read,) = read_accounts([DEV], options, session_factory=lambda profile, region: base)
+    if error is None:
+        assert read.ok and read.iam_calls == 1
+    else:
+        assert read.error is not None and read.error.message.startswith(error) and read.iam_calls == 0
