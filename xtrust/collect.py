@@ -5,10 +5,11 @@ A live read of an account returns exactly what a snapshot file holds — the mer
 ``GroupDetailList``, ``RoleDetailList`` and ``Policies`` — so the scan treats live and file input the
 same way and ``json.dump`` of a read is a valid snapshot file.
 
-Cost per account: one ``sts:AssumeRole`` (with ``assume_role``), one ``sts:GetCallerIdentity`` to prove
-which account the credentials act in, and ⌈entities/1000⌉ IAM calls — no per-role, per-group or
-per-policy calls. Retries come from botocore's adaptive retry mode with bounded attempts, never from a
-loop of our own. The endpoint follows boto3's own configuration (``AWS_ENDPOINT_URL``, profiles).
+Cost per account: one ``sts:AssumeRole`` (with ``assume_role``; its answer proves which account
+the session acts in) or else one ``sts:GetCallerIdentity`` for that proof, and ⌈entities/1000⌉ IAM
+calls — no per-role, per-group or per-policy calls. Retries come from botocore's adaptive retry mode
+with bounded attempts, never from a loop of our own. The endpoint follows boto3's own configuration
+(``AWS_ENDPOINT_URL``, profiles).
 
 References:
 GetAccountAuthorizationDetails (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html),
@@ -210,47 +211,69 @@ def _partition(session: boto3.session.Session, region: str) -> str:
         return "aws"
 
 
-def _assume(
-    session: boto3.session.Session, profile: str | None, account: str, options: LiveOptions, region: str
-) -> boto3.session.Session:
-    """A session acting as ``options.assume_role`` in ``account``, assumed from ``session``.
+@dataclass(frozen=True)
+class _Access:
+    """How to act in one account: a session, the region, and the assumed credentials (if any) with their ARN."""
 
-    The new session keeps ``profile`` for its configuration (endpoint, region) but not its credentials.
+    session: boto3.session.Session
+    region: str
+    options: LiveOptions
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    assumed_arn: str | None = None
+
+    def client(self, service: str) -> Any:
+        """A client of ``service`` acting in the account (the session's cached models, the assumed keys)."""
+        return self.session.client(
+            service, region_name=self.region, config=self.options.client_config(), **self.credentials
+        )
+
+
+def _assume(access: _Access, account: str) -> _Access:
+    """The access of ``options.assume_role`` in ``account``, assumed with the credentials of ``access``.
+
+    AssumeRole: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html — the response
+    names the assumed-role session (``AssumedRoleUser.Arn``), whose account proves where it acts.
     """
-    role_name = (options.assume_role or "").strip("/")
-    arn = f"arn:{_partition(session, region)}:iam::{account}:role/{role_name}"
+    role_name = (access.options.assume_role or "").strip("/")
+    arn = f"arn:{_partition(access.session, access.region)}:iam::{account}:role/{role_name}"
     params: dict[str, Any] = {"RoleArn": arn, "RoleSessionName": SESSION_NAME}
-    if options.external_id:
-        params["ExternalId"] = options.external_id
-    credentials = session.client("sts", region_name=region, config=options.client_config()).assume_role(**params)[
-        "Credentials"
-    ]
-    return boto3.session.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=region,
-        profile_name=profile,
-    )
+    if access.options.external_id:
+        params["ExternalId"] = access.options.external_id
+    response = access.client("sts").assume_role(**params)
+    credentials = response["Credentials"]
+    keys = {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
+    assumed = response.get("AssumedRoleUser", {}).get("Arn")  # absent: GetCallerIdentity will tell
+    return _Access(access.session, access.region, access.options, MappingProxyType(keys), assumed)
 
 
-def _verify_account(session: boto3.session.Session, account: str, options: LiveOptions, region: str) -> None:
-    """Raise :class:`ScanError` unless the credentials of ``session`` act in ``account``."""
-    identity = session.client("sts", region_name=region, config=options.client_config()).get_caller_identity()
-    actual = identity.get("Account", "")
+def _arn_account(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def _verify_account(access: _Access, account: str) -> None:
+    """Raise :class:`ScanError` unless ``access`` acts in ``account``.
+
+    An assumed role's session ARN says where it acts; other credentials are asked with GetCallerIdentity
+    (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+    """
+    arn = access.assumed_arn or access.client("sts").get_caller_identity().get("Arn", "")
+    actual = _arn_account(arn)
     if actual != account:
-        raise ScanError(account, f"credentials act in account {actual} ({identity.get('Arn', '?')}), not {account}")
+        raise ScanError(account, f"credentials act in account {actual or '?'} ({arn or 'no ARN'}), not {account}")
 
 
-def _account_session(
+def _account_access(
     account: str, options: LiveOptions, base_session: boto3.session.Session | None, new_session: SessionFactory
-) -> tuple[boto3.session.Session, str]:
+) -> _Access:
     profile = options.profiles.get(account)
     session = new_session(profile, options.region) if profile or base_session is None else base_session
-    region = options.region or session.region_name or _DEFAULT_REGION
-    if options.assume_role:
-        session = _assume(session, profile, account, options, region)
-    return session, region
+    access = _Access(session, options.region or session.region_name or _DEFAULT_REGION, options)
+    return _assume(access, account) if options.assume_role else access
 
 
 def read_account(
@@ -270,10 +293,9 @@ def read_account(
     """
     _check_account_id(account_id)
     try:
-        session, region = _account_session(account_id, options, base_session, session_factory)
-        _verify_account(session, account_id, options, region)
-        iam = session.client("iam", region_name=region, config=options.client_config())
-        (counter or IamCallCounter()).attach(iam)
+        access = _account_access(account_id, options, base_session, session_factory)
+        _verify_account(access, account_id)
+        iam = (counter or IamCallCounter()).attach(access.client("iam"))
         return fetch_authorization_details(iam)
     except (BotoCoreError, ClientError) as exc:
         raise ScanError(account_id, describe_failure(exc)) from exc
