@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import Policy
 
@@ -116,7 +117,14 @@ class Account:
     policies: Mapping[str, ManagedPolicy] = field(default_factory=dict)
 
     def group(self, name: str) -> Group | None:
-        return next((g for g in self.groups if g.name == name), None)
+        return self._groups_by_name.get(name)
+
+    @cached_property
+    def _groups_by_name(self) -> dict[str, Group]:
+        by_name: dict[str, Group] = {}
+        for group in self.groups:
+            by_name.setdefault(group.name, group)  # the first of a name, as a scan in order would find
+        return by_name
 
     def grants(self, principal: Group | User) -> tuple[list[Grant], list[str]]:
         """Every identity policy in force on a group or user (a user's include its groups'),
