@@ -9,14 +9,15 @@ Deny statements taken into account. Every finding carries the request that prove
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from ._glob import glob_match
+from ._glob import glob_match, glob_regex
 from .callers import ASSUME_ROLE, Caller, CallerKind, parse_caller, parse_role
-from .evaluate import StatementRef, build_context, decide
+from .evaluate import _VARIABLE, StatementRef, _action_matches, _side, build_context, decide
 from .findings import Counterexample, Finding
 from .inventory import Account, Group, Role, User
 from .model import Policy, PolicyKind, parse_policy
@@ -142,23 +143,34 @@ def assume_violations(
     *,
     known_accounts: Iterable[str] = (),
     now: datetime | None = None,
+    memo: AssumeMemo | None = None,
 ) -> AssumeVerdict:
     """Every class of role ARN outside ``allow_roles`` (wildcards allowed) on which ``policies`` let the
-    caller call sts:AssumeRole, with the first request context that gets it through."""
+    caller call sts:AssumeRole, with the first request context that gets it through.
+
+    ``memo`` (one per account) shares work between the groups and users of an account; it changes no result.
+    """
     caller = parse_caller(caller_arn)
     trust = LOGIN_TRUST(caller.account)
     moment = now or _now()
+    memo = AssumeMemo() if memo is None else memo
     known = [*known_accounts, *_entry_accounts(allow_roles), caller.account]
     conditions = [c for p in policies for s in p.statements for c in s.conditions]
+    outside = memo.outside(allow_roles)
+    base = build_context(caller)
+    # Without conditions there is one context to try, the same for every role ARN.
+    single = None if conditions else list(contexts(conditions, caller, base, moment))
     found: list[Violation] = []
     truncated = False
     for arn in role_candidates(policies, known, allow_roles, caller.name):
-        if any(glob_match(pattern, arn) for pattern in allow_roles):
+        if not outside(arn):
             continue
         tried = 0
         role = parse_role(arn)
-        for context, chosen in contexts(conditions, caller, build_context(caller), moment):
+        for context, chosen in single or contexts(conditions, caller, base, moment):
             tried += 1
+            if not memo.identity_allows(policies, caller, arn, context):
+                continue  # the identity policies do not let this request through: no need to decide it
             decision = decide(caller, role, trust, policies, context, ASSUME_ROLE)
             if decision.allowed and decision.identity is not None:
                 found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen),
@@ -166,6 +178,102 @@ def assume_violations(
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
     return AssumeVerdict(tuple(found), truncated)
+
+
+class AssumeMemo:
+    """Work shared by the identity-assume checks of one account; it changes no result.
+
+    - whether a role ARN is outside an allow list, once per (allow list, ARN);
+    - whether one identity policy allows or denies ``sts:AssumeRole`` on an ARN, once per (document, ARN,
+      the request-context values the document reads): the groups and users of an account hold the same
+      few documents, and a request can only get through if some policy allows it and none denies it, so
+      the full decision is made only for requests that pass that test.
+
+    The context values a document reads are those of its condition keys and of the policy variables in its
+    resources and condition values, in the statements whose Action can match sts:AssumeRole (the others
+    never apply). Documents are keyed by the identity of their statements, which the account keeps alive
+    (labelled copies made with ``Policy.named`` share them): a memo must not outlive its account.
+    """
+
+    def __init__(self) -> None:
+        self._outside: dict[tuple[str, ...], Callable[[str], bool]] = {}
+        self._reads: dict[int, tuple[str, ...]] = {}
+        self._targets: dict[int, re.Pattern[str] | None] = {}
+        self._sides: dict[tuple[object, ...], tuple[bool, bool]] = {}
+
+    def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
+        patterns = tuple(allow_roles)
+        test = self._outside.get(patterns)
+        if test is None:
+            seen: dict[str, bool] = {}
+
+            def test(arn: str) -> bool:
+                answer = seen.get(arn)
+                if answer is None:
+                    answer = seen[arn] = not any(glob_match(pattern, arn) for pattern in patterns)
+                return answer
+
+            self._outside[patterns] = test
+        return test
+
+    def _keys(self, policy: Policy) -> tuple[str, ...]:
+        key = id(policy.statements)
+        reads = self._reads.get(key)
+        if reads is None:
+            found: dict[str, None] = {}
+            for s in policy.statements:
+                if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
+                        s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+                    continue
+                texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
+                for condition in s.conditions:
+                    found[condition.key_lower] = None
+                    texts += condition.values
+                for text in texts:
+                    for name in _VARIABLE.findall(text):
+                        found[name.partition(",")[0].strip().lower()] = None
+            reads = self._reads[key] = tuple(found)
+        return reads
+
+    def _target(self, policy: Policy) -> re.Pattern[str] | None:
+        """One expression for every Resource pattern of the statements that can apply to sts:AssumeRole,
+        when each of them names its resources without policy variables: an ARN it does not match is one
+        that no statement of the policy applies to. None when some statement is not of that shape."""
+        key = id(policy.statements)
+        if key not in self._targets:
+            patterns: list[str] = []
+            for s in policy.statements:
+                if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
+                        s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+                    continue
+                if s.resource is None or any("${" in v for v in s.resource.values):
+                    patterns = []
+                    self._targets[key] = None
+                    return None
+                patterns += s.resource.values
+            self._targets[key] = re.compile("|".join(f"(?:{glob_regex(v).pattern})" for v in patterns),
+                                            re.DOTALL) if patterns else re.compile("(?!)")
+        return self._targets[key]
+
+    def identity_allows(self, policies: Sequence[Policy], caller: Caller, arn: str,
+                        context: Mapping[str, tuple[str, ...]]) -> bool:
+        """Whether some statement of ``policies`` allows sts:AssumeRole on ``arn`` in ``context`` and none
+        denies it (the identity side of the decision, from the evaluator, one document at a time)."""
+        allowed = False
+        for policy in policies:
+            target = self._target(policy)
+            if target is not None and target.fullmatch(arn) is None:
+                continue  # no statement of this policy applies to the request
+            reads = self._keys(policy)
+            key = (id(policy.statements), arn, *(context.get(k) for k in reads))
+            flags = self._sides.get(key)
+            if flags is None:
+                side = _side("identity policies", (policy,), caller, ASSUME_ROLE, arn, context, trust=False)
+                flags = self._sides[key] = (bool(side.allows), bool(side.denies))
+            if flags[1]:
+                return False
+            allowed = allowed or flags[0]
+        return allowed
 
 
 # --- turning verdicts into findings -------------------------------------------------------------
@@ -257,7 +365,8 @@ def _retarget(violation: Violation, role_arn: str) -> Violation:
 
 
 def check_principal(rule: Rule, account: Account, principal: Group | User, collector: _Collector,
-                    known: Sequence[str], cache: dict[object, AssumeVerdict], now: datetime) -> None:
+                    known: Sequence[str], cache: dict[object, AssumeVerdict], now: datetime,
+                    memo: AssumeMemo | None = None) -> None:
     assert isinstance(rule.allow, AssumeAllow)
     grants, missing = account.grants(principal)
     for arn in missing:
@@ -276,7 +385,7 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     key = (tuple(id(g.document) for g in grants), allow_roles, caller_arn if uses_variables else "")
     verdict = cache.get(key)
     if verdict is None:
-        verdict = assume_violations(labelled, caller_arn, allow_roles, known_accounts=known, now=now)
+        verdict = assume_violations(labelled, caller_arn, allow_roles, known_accounts=known, now=now, memo=memo)
         cache[key] = verdict
     if verdict.truncated:
         collector.notes.append(f"{principal.arn}: identity policy conditions have more combinations than xtrust "
@@ -321,12 +430,14 @@ def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: date
                          today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
     collector = _Collector(rule, account.id, today)
     cache: dict[object, AssumeVerdict] = {}
+    memo = AssumeMemo()
     known = (rules.login, *rules.projects)
     checked: list[str] = []
-    for principal in [*account.groups, *account.users]:  # groups first: users' grants from groups go there
+    principals: list[Group | User] = [*account.groups, *account.users]
+    for principal in principals:  # groups first: users' grants from groups are reported there
         if rule.scope.covers(account.id, principal.name, principal.path):
             checked.append(principal.arn)
-            check_principal(rule, account, principal, collector, known, cache, now)
+            check_principal(rule, account, principal, collector, known, cache, now, memo)
     return list(collector.by_resource.values()), collector.notes, tuple(checked)
 
 
