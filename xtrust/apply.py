@@ -257,7 +257,7 @@ class _Target:
 
     def put(self, document: Any) -> str:
         """Write ``document``; for a managed policy, as a new default version (its ID is returned)."""
-        text = json.dumps(load_document(document))
+        text = json.dumps(document.to_json() if isinstance(document, Policy) else load_document(document))
         if self.operation is Operation.UPDATE_ASSUME_ROLE_POLICY:
             self.iam.update_assume_role_policy(RoleName=self.entity, PolicyDocument=text)
         elif self.operation is Operation.PUT_GROUP_POLICY:

@@ -11,22 +11,18 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 from typing import Any, TextIO
 
 from .apply import Journal, Outcome, apply_fixes, default_journal_path, iam_client, read_journal, read_live, rollback
 from .collect import LiveOptions
 from .errors import InputError
-from .findings import Report
-from .fix import Plan, format_plan, plan_fixes
-from .inventory import Account
-from .rules import RuleSet, load_rules
-from .scan import AccountSource, scan
+from .fix import format_plan, plan_for
+from .rules import load_rules
 from .snapshot import load_snapshot
 from .verify import Quotas
 
-__all__ = ["add_commands", "plan_for", "format_outcomes"]
+__all__ = ["add_commands", "format_outcomes"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -54,17 +50,6 @@ def live_options(args: argparse.Namespace) -> LiveOptions | None:
                        region=args.region)
 
 
-def plan_for(rules: RuleSet, accounts: Sequence[Account], errors: Sequence[Any] = (),
-             quotas: dict[str, Quotas] | None = None) -> tuple[Report, Plan]:
-    """Scan the accounts and plan a fix for every active finding."""
-    report = scan(rules, [AccountSource(a.source, (lambda a=a: a)) for a in accounts])
-    if errors:
-        failed = {e.account for e in errors}
-        kept = tuple(e for e in report.errors if e.account not in failed or "no data" not in e.message)
-        report = replace(report, errors=(*errors, *kept))
-    return report, plan_fixes(rules, accounts, report.active, quotas=quotas)
-
-
 def format_outcomes(outcomes: Sequence[Outcome], verb: str) -> str:
     lines = [f"  {o.status:9} {o.label}" + (f": {o.detail}" if o.detail else "") for o in outcomes]
     counts: dict[str, int] = {}
@@ -85,7 +70,7 @@ def _confirm(count: int, assume_yes: bool, stdin: TextIO) -> bool:
 
 
 def _clients(options: LiveOptions) -> Callable[[str], Any]:
-    @lru_cache(maxsize=None)
+    @cache
     def client(account: str) -> Any:
         return iam_client(account, options)
 

@@ -44,11 +44,12 @@ from ._glob import glob_match, has_wildcard
 from .callers import ASSUME_ROLE, parse_caller
 from .checks import assume_violations, trust_violations
 from .errors import PolicyError
-from .findings import Finding
+from .findings import ErrorEntry, Finding, Report
 from .inventory import Account, Group, InlinePolicy, PolicyVersion, Role, User
 from .model import Effect, Policy, PolicyKind, PrincipalForm, PrincipalKind, Statement, parse_policy
 from .representatives import allowed_principal
 from .rules import AssumeAllow, Check, Rule, RuleSet, TrustAllow
+from .scan import AccountSource, scan
 from .verify import IdentityCase, Quotas, policy_size, verify_identity, verify_trust
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "format_plan",
     "plan_account",
     "plan_fixes",
+    "plan_for",
     "pretty",
 ]
 
@@ -708,3 +710,15 @@ def format_plan(plan: Plan) -> str:
         lines.append("")
     lines.append(f"{len(plan.fixes)} fix(es) planned, {len(plan.manual)} finding(s) left to a person.")
     return "\n".join(lines) + "\n"
+
+
+def plan_for(rules: RuleSet, accounts: Sequence[Account], errors: Sequence[ErrorEntry] = (),
+             quotas: Mapping[str, Quotas] | None = None, *, now: datetime | None = None) -> tuple[Report, Plan]:
+    """Scan the accounts and plan a fix for every active finding; ``errors`` are accounts that could not
+    be read (they make the report incomplete)."""
+    report = scan(rules, [AccountSource(a.source, (lambda a=a: a)) for a in accounts], now=now)
+    if errors:
+        failed = {e.account for e in errors}
+        kept = tuple(e for e in report.errors if e.account not in failed)
+        report = replace(report, errors=(*errors, *kept))
+    return report, plan_fixes(rules, accounts, report.active, quotas=quotas, now=now)
