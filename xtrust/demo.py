@@ -29,7 +29,7 @@ from .report import render
 from .rules import RuleSet, parse_rules
 from .verify import Quotas
 
-__all__ = ["AUDIT_ROLE", "DEMO_RULES", "DEV", "LOGIN", "build_world", "moto_server", "run_demo"]
+__all__ = ["AUDIT_ROLE", "DEV", "LOGIN", "build_world", "demo_rules", "moto_server", "run_demo"]
 
 LOGIN = "987654321098"
 DEV = "123456789012"
@@ -37,17 +37,19 @@ VENDOR = "444455556666"
 AUDIT_ROLE = "xtrust-audit"
 REGION = "us-east-1"
 
-DEMO_RULES = f"""\
+def demo_rules(login_id: str = LOGIN, dev_id: str = DEV) -> str:
+    """The rules of the demo world (the seed's rules, the audit role left out of scope)."""
+    return f"""\
 version: 1
 accounts:
-  login: "{LOGIN}"
-  projects: ["{DEV}"]
+  login: "{login_id}"
+  projects: ["{dev_id}"]
 rules:
   - id: trust-only-login-account
     check: role-trust
     severity: high
     allow:
-      principals: ["arn:aws:iam::{LOGIN}:root"]
+      principals: ["arn:aws:iam::{login_id}:root"]
       services: ["*"]
     scope:
       exclude: ["{AUDIT_ROLE}"]
@@ -55,7 +57,7 @@ rules:
     check: identity-assume
     severity: high
     allow:
-      roles: ["arn:aws:iam::{DEV}:role/Admin"]
+      roles: ["arn:aws:iam::{dev_id}:role/Admin"]
 """
 
 
@@ -114,26 +116,26 @@ def _iam_in(account: str) -> Any:
         aws_session_token=credentials["SessionToken"], region_name=REGION).client("iam")
 
 
-def build_world() -> None:
+def build_world(login_id: str = LOGIN, dev_id: str = DEV) -> None:
     """The seed's accounts with the drift of ``examples/world``, in the moto server boto3 points at."""
-    audit_trust = _trust({"AWS": f"arn:aws:iam::{DEV}:root"})
+    audit_trust = _trust({"AWS": f"arn:aws:iam::{dev_id}:root"})
     read_all = _doc({"Effect": "Allow", "Action": "iam:*", "Resource": "*"})
-    dev = _iam_in(DEV)
-    dev.create_role(RoleName="Admin", AssumeRolePolicyDocument=_trust({"AWS": f"arn:aws:iam::{LOGIN}:root"}))
+    dev = _iam_in(dev_id)
+    dev.create_role(RoleName="Admin", AssumeRolePolicyDocument=_trust({"AWS": f"arn:aws:iam::{login_id}:root"}))
     dev.create_role(RoleName="ReadOnly",
-                    AssumeRolePolicyDocument=_trust({"AWS": [f"arn:aws:iam::{LOGIN}:root", VENDOR]}))
+                    AssumeRolePolicyDocument=_trust({"AWS": [f"arn:aws:iam::{login_id}:root", VENDOR]}))
     dev.create_role(RoleName="Deployer", AssumeRolePolicyDocument=_trust(
         "*", Sid="OfficeOnly", Condition={"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}))
     dev.create_role(RoleName="BuildRunner", AssumeRolePolicyDocument=_trust({"Service": "codebuild.amazonaws.com"}))
-    login = _iam_in(LOGIN)
+    login = _iam_in(login_id)
     login.create_group(GroupName="CloudOps")
     login.put_group_policy(GroupName="CloudOps", PolicyName="Dev-Admin-policy", PolicyDocument=_doc(
-        {"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": [f"arn:aws:iam::{DEV}:role/Admin"]}))
+        {"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": [f"arn:aws:iam::{dev_id}:role/Admin"]}))
     login.create_group(GroupName="Admins")
     login.attach_group_policy(GroupName="Admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     login.create_group(GroupName="Developers", Path="/teams/")
     created = login.create_policy(PolicyName="AssumeDevRoles", PolicyDocument=_doc(
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{DEV}:role/*"}))
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{dev_id}:role/*"}))
     login.attach_group_policy(GroupName="Developers", PolicyArn=created["Policy"]["Arn"])
     login.create_user(UserName="michael.ludvig")
     login.add_user_to_group(GroupName="CloudOps", UserName="michael.ludvig")
@@ -152,7 +154,7 @@ def _scan(rules: RuleSet, options: LiveOptions) -> Any:
 
 def run_demo(emit: Callable[[str], None], *, journal_dir: str | None = None) -> int:
     """Run the demo; 0 when the apply left a clean scan and the rollback restored every document."""
-    rules = parse_rules(DEMO_RULES, "demo rules")
+    rules = parse_rules(demo_rules(), "demo rules")
     options = LiveOptions(assume_role=AUDIT_ROLE, max_attempts=2)
     with contextlib.ExitStack() as stack:
         endpoint = stack.enter_context(moto_server())
