@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from ._glob import glob_match, glob_regex
-from .callers import ASSUME_ROLE, Caller, CallerKind, parse_caller, parse_role
+from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .evaluate import _VARIABLE, StatementRef, _action_matches, _side, build_context, decide
 from .findings import Counterexample, Finding
 from .inventory import Account, Group, Role, User
@@ -157,6 +157,7 @@ def assume_violations(
     known = [*known_accounts, *_entry_accounts(allow_roles), caller.account]
     conditions = [c for p in policies for s in p.statements for c in s.conditions]
     outside = memo.outside(allow_roles)
+    shapes = memo.shapes(policies)
     base = build_context(caller)
     # Without conditions there is one context to try, the same for every role ARN.
     single = None if conditions else list(contexts(conditions, caller, base, moment))
@@ -166,10 +167,10 @@ def assume_violations(
         if not outside(arn):
             continue
         tried = 0
-        role = parse_role(arn)
+        role = memo.role(arn)
         for context, chosen in single or contexts(conditions, caller, base, moment):
             tried += 1
-            if not memo.identity_allows(policies, caller, arn, context):
+            if not memo.identity_allows(shapes, caller, arn, context):
                 continue  # the identity policies do not let this request through: no need to decide it
             decision = decide(caller, role, trust, policies, context, ASSUME_ROLE)
             if decision.allowed and decision.identity is not None:
@@ -183,22 +184,24 @@ def assume_violations(
 class AssumeMemo:
     """Work shared by the identity-assume checks of one account; it changes no result.
 
-    - whether a role ARN is outside an allow list, once per (allow list, ARN);
+    - whether a role ARN is outside an allow list, once per (allow list, ARN), and the parsed role ARN;
     - whether one identity policy allows or denies ``sts:AssumeRole`` on an ARN, once per (document, ARN,
       the request-context values the document reads): the groups and users of an account hold the same
       few documents, and a request can only get through if some policy allows it and none denies it, so
       the full decision is made only for requests that pass that test.
 
-    The context values a document reads are those of its condition keys and of the policy variables in its
-    resources and condition values, in the statements whose Action can match sts:AssumeRole (the others
-    never apply). Documents are keyed by the identity of their statements, which the account keeps alive
-    (labelled copies made with ``Policy.named`` share them): a memo must not outlive its account.
+    Of a document, only the statements whose Action can match sts:AssumeRole can apply. When each of those
+    names its resources without policy variables, an ARN that none of the patterns matches is one no
+    statement applies to. The context values a document reads are those of its condition keys and of the
+    policy variables in its resources and condition values. Documents are keyed by the identity of their
+    statements, which the account keeps alive (labelled copies made with ``Policy.named`` share them):
+    a memo must not outlive its account.
     """
 
     def __init__(self) -> None:
         self._outside: dict[tuple[str, ...], Callable[[str], bool]] = {}
-        self._reads: dict[int, tuple[str, ...]] = {}
-        self._targets: dict[int, re.Pattern[str] | None] = {}
+        self._roles: dict[str, RoleRef] = {}
+        self._shapes: dict[int, _Shape] = {}
         self._sides: dict[tuple[object, ...], tuple[bool, bool]] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
@@ -206,74 +209,82 @@ class AssumeMemo:
         test = self._outside.get(patterns)
         if test is None:
             seen: dict[str, bool] = {}
+            # glob_match, all patterns at once: a pattern without wildcards compiles to itself.
+            listed = re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns) or "(?!)", re.DOTALL)
 
             def test(arn: str) -> bool:
                 answer = seen.get(arn)
                 if answer is None:
-                    answer = seen[arn] = not any(glob_match(pattern, arn) for pattern in patterns)
+                    answer = seen[arn] = listed.fullmatch(arn) is None
                 return answer
 
             self._outside[patterns] = test
         return test
 
-    def _keys(self, policy: Policy) -> tuple[str, ...]:
+    def role(self, arn: str) -> RoleRef:
+        role = self._roles.get(arn)
+        if role is None:
+            role = self._roles[arn] = parse_role(arn)
+        return role
+
+    def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
+        return [self._shape(p) for p in policies]
+
+    def _shape(self, policy: Policy) -> _Shape:
         key = id(policy.statements)
-        reads = self._reads.get(key)
-        if reads is None:
-            found: dict[str, None] = {}
+        shape = self._shapes.get(key)
+        if shape is None:
+            reads: dict[str, None] = {}
+            patterns: list[str] | None = []
             for s in policy.statements:
                 if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
                         s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
                     continue
                 texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
                 for condition in s.conditions:
-                    found[condition.key_lower] = None
+                    reads[condition.key_lower] = None
                     texts += condition.values
                 for text in texts:
                     for name in _VARIABLE.findall(text):
-                        found[name.partition(",")[0].strip().lower()] = None
-            reads = self._reads[key] = tuple(found)
-        return reads
+                        reads[name.partition(",")[0].strip().lower()] = None
+                if patterns is not None and s.resource is not None and not any("${" in v for v in s.resource.values):
+                    patterns += s.resource.values
+                else:
+                    patterns = None
+            matchers = None if patterns is None else tuple(glob_regex(v).fullmatch for v in dict.fromkeys(patterns))
+            shape = self._shapes[key] = _Shape(policy, key, matchers, tuple(reads))
+        return shape
 
-    def _target(self, policy: Policy) -> re.Pattern[str] | None:
-        """One expression for every Resource pattern of the statements that can apply to sts:AssumeRole,
-        when each of them names its resources without policy variables: an ARN it does not match is one
-        that no statement of the policy applies to. None when some statement is not of that shape."""
-        key = id(policy.statements)
-        if key not in self._targets:
-            patterns: list[str] = []
-            for s in policy.statements:
-                if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
-                        s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
-                    continue
-                if s.resource is None or any("${" in v for v in s.resource.values):
-                    patterns = []
-                    self._targets[key] = None
-                    return None
-                patterns += s.resource.values
-            self._targets[key] = re.compile("|".join(f"(?:{glob_regex(v).pattern})" for v in patterns),
-                                            re.DOTALL) if patterns else re.compile("(?!)")
-        return self._targets[key]
-
-    def identity_allows(self, policies: Sequence[Policy], caller: Caller, arn: str,
+    def identity_allows(self, shapes: Sequence[_Shape], caller: Caller, arn: str,
                         context: Mapping[str, tuple[str, ...]]) -> bool:
-        """Whether some statement of ``policies`` allows sts:AssumeRole on ``arn`` in ``context`` and none
+        """Whether some statement of the policies allows sts:AssumeRole on ``arn`` in ``context`` and none
         denies it (the identity side of the decision, from the evaluator, one document at a time)."""
         allowed = False
-        for policy in policies:
-            target = self._target(policy)
-            if target is not None and target.fullmatch(arn) is None:
-                continue  # no statement of this policy applies to the request
-            reads = self._keys(policy)
-            key = (id(policy.statements), arn, *(context.get(k) for k in reads))
-            flags = self._sides.get(key)
+        sides = self._sides
+        for shape in shapes:
+            if shape.matchers is not None:
+                for match in shape.matchers:
+                    if match(arn):
+                        break
+                else:
+                    continue  # no statement of this policy applies to the request
+            key = (shape.key, arn, *(context.get(k) for k in shape.reads)) if shape.reads else (shape.key, arn)
+            flags = sides.get(key)
             if flags is None:
-                side = _side("identity policies", (policy,), caller, ASSUME_ROLE, arn, context, trust=False)
-                flags = self._sides[key] = (bool(side.allows), bool(side.denies))
+                side = _side("identity policies", (shape.policy,), caller, ASSUME_ROLE, arn, context, trust=False)
+                flags = sides[key] = (bool(side.allows), bool(side.denies))
             if flags[1]:
                 return False
             allowed = allowed or flags[0]
         return allowed
+
+
+@dataclass(frozen=True)
+class _Shape:
+    policy: Policy
+    key: int
+    matchers: tuple[Callable[[str], object], ...] | None  # None: some statement may apply to any ARN
+    reads: tuple[str, ...]
 
 
 # --- turning verdicts into findings -------------------------------------------------------------
