@@ -30,12 +30,12 @@ from .rules import RuleSet, load_rules, parse_rules
 from .scan import scan_snapshots
 
 __all__ = [
-    "load_rules",
-    "rules_from_text",
-    "check_trust_policy",
+    "INLINE_NAME",
     "check_identity_policy",
     "check_snapshots",
-    "INLINE_NAME",
+    "check_trust_policy",
+    "load_rules",
+    "rules_from_text",
 ]
 
 INLINE_NAME = "document"  # the inline policy name a checked identity document is given

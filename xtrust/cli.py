@@ -15,12 +15,12 @@ from typing import Any
 
 from . import __version__
 from .cli_fix import add_commands as add_fix_commands
+from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, XtrustError
 from .evaluate import explain
 from .findings import Report
 from .model import PolicyKind, load_document, parse_policy
 from .render import format_decision
-from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .report import FORMATS, render, report_filename, write_atomically
 from .rules import Severity, load_rules
 from .scan import scan_snapshots

@@ -17,15 +17,15 @@ from .errors import InputError
 from .findings import REPORT_VERSION
 
 __all__ = [
-    "ReportDiff",
-    "DiffInputError",
-    "load_report_json",
-    "diff_reports",
     "DIFF_FORMATS",
-    "render_diff",
-    "format_diff_text",
+    "DiffInputError",
+    "ReportDiff",
+    "diff_reports",
     "format_diff_json",
     "format_diff_markdown",
+    "format_diff_text",
+    "load_report_json",
+    "render_diff",
 ]
 
 
@@ -100,8 +100,8 @@ def _lines(title: str, findings: Sequence[Mapping[str, Any]], mark: str) -> list
 
 def format_diff_text(diff: ReportDiff) -> str:
     lines = [f"{len(diff.new)} new, {len(diff.resolved)} resolved, {len(diff.unchanged)} unchanged", ""]
-    lines += _lines("New", diff.new, "+") + [""]
-    lines += _lines("Resolved", diff.resolved, "-") + [""]
+    lines += [*_lines("New", diff.new, "+"), ""]
+    lines += [*_lines("Resolved", diff.resolved, "-"), ""]
     lines += _lines("Unchanged", diff.unchanged, " ")
     return "\n".join(lines) + "\n"
 

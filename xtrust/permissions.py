@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["REQUIRED_ACTIONS", "CALLING_MODULES", "NO_PERMISSION_NEEDED"]
+__all__ = ["CALLING_MODULES", "NO_PERMISSION_NEEDED", "REQUIRED_ACTIONS"]
 
 REQUIRED_ACTIONS: Mapping[str, tuple[str, ...]] = {
     # Scan: the scanner's own identity lists the organisation's accounts and assumes the audit role in each;

@@ -37,9 +37,9 @@ __all__ = [
     "EXPIRED_SEVERITY",
     "Suppression",
     "SuppressionError",
+    "apply_suppressions",
     "load_suppressions",
     "parse_suppressions",
-    "apply_suppressions",
 ]
 
 EXPIRED_RULE = "suppression-expired"

@@ -32,9 +32,9 @@ from .report._common import statement_location
 from .rules import RuleSet
 
 __all__ = [
-    "assert_trust_policy_ok",
     "assert_identity_policy_ok",
     "assert_no_findings",
+    "assert_trust_policy_ok",
     "describe_findings",
     "xtrust_rules",
     "xtrust_rules_from",

@@ -71,7 +71,8 @@ def test_totals_add_up(world_report: Report) -> None:
 
 
 def test_unreadable_accounts_are_errors(world_report: Report) -> None:
-    report = replace(world_report, errors=(ErrorEntry("111122223333", "AccessDenied on GetAccountAuthorizationDetails"),))
+    denied = ErrorEntry("111122223333", "AccessDenied on GetAccountAuthorizationDetails")
+    report = replace(world_report, errors=(denied,))
     root = ET.fromstring(format_junit(report))
     assert root.get("errors") == "1"
     case = cases(report)[("xtrust-incomplete-scan", "111122223333")]

@@ -17,8 +17,9 @@ from .conftest import ROOT, RULES, SUPPRESSIONS, WORLD
 SCAN = ["scan", "--rules", str(RULES), "--snapshot", *map(str, WORLD)]
 
 
-@pytest.mark.parametrize("spelling", [["--format", "json,sarif,junit,markdown,html,text"],
-                                      ["--format", "json,sarif", "--format", "junit", "--format", "markdown,html,text"]],
+@pytest.mark.parametrize("spelling", [
+    ["--format", "json,sarif,junit,markdown,html,text"],
+    ["--format", "json,sarif", "--format", "junit", "--format", "markdown,html,text"]],
                          ids=["comma-list", "repeated"])
 def test_several_formats_into_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                           spelling: list[str]) -> None:
@@ -57,8 +58,8 @@ def test_reports_are_readable_like_any_new_file(tmp_path: Path) -> None:
     (["--output", "x.json", "--output-dir", "d"], "not both"),
     (["--fail-on", "severe"], "invalid choice: 'severe'"),
 ], ids=["unknown", "empty", "several-to-stdout", "output-and-dir", "bad-severity"])
-def test_bad_options_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                     argv: list[str], message: str) -> None:
+def test_bad_options_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str) -> None:
     monkeypatch.chdir(tmp_path)
     try:
         code = main([*SCAN, *argv])

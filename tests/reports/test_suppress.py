@@ -45,7 +45,7 @@ def test_what_a_suppression_covers(entry: str, suppressed: list[str]) -> None:
     text = f"version: 1\nsuppressions:\n  - {entry}\n    reason: ticket SEC-1\n    expires: '2026-12-31'\n"
     report = suppress(text)
     assert [f.resource for f in report.findings if f.suppressed] == suppressed
-    assert all("ticket SEC-1 (until 2026-12-31)" == f.suppressed for f in report.findings if f.suppressed)
+    assert all(f.suppressed == "ticket SEC-1 (until 2026-12-31)" for f in report.findings if f.suppressed)
     assert len(report.active) == 2 - len(suppressed)
 
 

@@ -28,8 +28,10 @@ def test_good_trust(xtrust_rules):
 
 def test_bad_trust(xtrust_rules):
     assert_trust_policy_ok(json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "Login", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::987654321098:root"}, "Action": "sts:AssumeRole"},
-        {"Sid": "VendorForADay", "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "sts:AssumeRole"}]}),
+        {"Sid": "Login", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::987654321098:root"},
+         "Action": "sts:AssumeRole"},
+        {"Sid": "VendorForADay", "Effect": "Allow", "Principal": {"AWS": "444455556666"},
+         "Action": "sts:AssumeRole"}]}),
         ROLE, xtrust_rules)
 
 def test_bad_identity(xtrust_rules):
@@ -51,14 +53,17 @@ def test_failures_show_the_counterexample_and_the_statement(project: pytest.Pyte
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines([
         "*trust policy of arn:aws:iam::123456789012:role/Admin breaks 1 xtrust rule check(s):*",
-        "*- rule trust-only-login-account (high): role Admin can be assumed from outside the allow list (account 444455556666)*",
-        "*counterexample: arn:aws:iam::444455556666:user/any could call sts:AssumeRole on arn:aws:iam::123456789012:role/Admin*",
+        "*- rule trust-only-login-account (high): role Admin can be assumed from outside the allow list "
+        "(account 444455556666)*",
+        "*counterexample: arn:aws:iam::444455556666:user/any could call sts:AssumeRole on "
+        "arn:aws:iam::123456789012:role/Admin*",
         "*offending statement /Statement/1:*",
         '*"Sid": "VendorForADay",*',
     ])
     result.stdout.fnmatch_lines([
         "*identity policy of arn:aws:iam::987654321098:group/CloudOps breaks 1 xtrust rule check(s):*",
-        "*counterexample: arn:aws:iam::987654321098:user/any could call sts:AssumeRole on arn:aws:iam::123456789012:role/any*",
+        "*counterexample: arn:aws:iam::987654321098:user/any could call sts:AssumeRole on "
+        "arn:aws:iam::123456789012:role/any*",
         "*offending statement /Statement:*",
         '*"Sid": "Everything",*',
     ])

@@ -27,17 +27,17 @@ from .sarif import format_sarif
 from .text import format_text
 
 __all__ = [
-    "Format",
     "FORMATS",
-    "render",
-    "write_atomically",
-    "report_filename",
-    "format_text",
+    "Format",
+    "format_html",
     "format_json",
-    "format_sarif",
     "format_junit",
     "format_markdown",
-    "format_html",
+    "format_sarif",
+    "format_text",
+    "render",
+    "report_filename",
+    "write_atomically",
 ]
 
 

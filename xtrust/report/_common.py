@@ -14,13 +14,13 @@ from ..suppress import EXPIRED_RULE
 
 __all__ = [
     "RuleInfo",
-    "rule_infos",
+    "fix_diffs",
     "ordered",
+    "rule_infos",
+    "severity_counts",
+    "statement_location",
     "status",
     "status_note",
-    "statement_location",
-    "fix_diffs",
-    "severity_counts",
     "summary_line",
 ]
 

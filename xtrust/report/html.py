@@ -1,10 +1,11 @@
 """One self-contained HTML page: inline CSS and JavaScript, no network, nothing to install.
 
 A summary, then a table of findings sortable by any column (click a header; ``#sort=<column>`` or
-``#sort=<column>:desc`` in the address sorts on load; ``#open=first`` unfolds the first row), each row unfolding to its proof: the counterexample
-request, the other requests that get through, the statements that grant the access, and a planned fix as a
-diff when one is given. Exempt and suppressed findings are shown struck through with their reason. When the
-script has run, ``<body>`` carries ``data-rendered`` with the number of finding rows.
+``#sort=<column>:desc`` in the address sorts on load; ``#open=first`` unfolds the first row), each row
+unfolding to its proof: the counterexample request, the other requests that get through, the statements
+that grant the access, and a planned fix as a diff when one is given. Exempt and suppressed findings are
+shown struck through with their reason. When the script has run, ``<body>`` carries ``data-rendered``
+with the number of finding rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from string import Template
 from ..findings import Finding, Report
 from ._common import fix_diffs, ordered, status, status_note, summary_line
 
-__all__ = ["format_html", "COLUMNS"]
+__all__ = ["COLUMNS", "format_html"]
 
 COLUMNS = ("severity", "status", "rule", "account", "resource", "finding", "id")
 
@@ -108,7 +109,8 @@ _PAGE = Template("""<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>$title</title>
 <style>$css</style>
 </head>
@@ -118,7 +120,8 @@ _PAGE = Template("""<!DOCTYPE html>
 <div class="cards">$cards</div>
 $errors
 $content
-<footer>xtrust $version · finding ids are stable from run to run (use them in a suppression file or with <code>xtrust diff</code>)</footer>
+<footer>xtrust $version · finding ids are stable from run to run
+(use them in a suppression file or with <code>xtrust diff</code>)</footer>
 <script>$js</script>
 </body>
 </html>

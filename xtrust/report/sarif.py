@@ -19,7 +19,7 @@ from ..rules import Severity
 from ..suppress import EXPIRED_RULE
 from ._common import TOOL_NAME, RuleInfo, fix_diffs, ordered, rule_infos, statement_location
 
-__all__ = ["format_sarif", "sarif_log", "SARIF_SCHEMA", "SARIF_VERSION", "FINGERPRINT_KEY"]
+__all__ = ["FINGERPRINT_KEY", "SARIF_SCHEMA", "SARIF_VERSION", "format_sarif", "sarif_log"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

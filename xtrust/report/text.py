@@ -23,7 +23,8 @@ def format_text(report: Report) -> str:
             items = list(in_rule)
             lines.append(f"  {rule} ({len(items)})")
             for finding in items:
-                tag = "EXEMPT" if finding.exempt else "SUPPRESSED" if finding.suppressed else finding.severity.value.upper()
+                tag = ("EXEMPT" if finding.exempt else "SUPPRESSED" if finding.suppressed
+                       else finding.severity.value.upper())
                 lines.append(f"    [{tag}] {finding.resource}  (id {finding.id})")
                 lines.append(f"      {finding.message.split(': ', 1)[0]}")
                 if finding.counterexample.principal:
