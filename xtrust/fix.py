@@ -453,6 +453,26 @@ def _narrow_statement(statement: Statement, allow_roles: Sequence[str]) -> tuple
     return [kept, split], f"{label}: split {', '.join(assume)} out with Resource narrowed to {', '.join(narrowed)}"
 
 
+def _may_allow(statement: Statement, role_arn: str) -> bool:
+    """Whether an Allow statement grants sts:AssumeRole on ``role_arn`` under some request context."""
+    if statement.effect is not Effect.ALLOW:
+        return False
+    if statement.action is not None and not any(_covers_assume(a) for a in statement.action.values):
+        return False
+    if statement.not_action is not None and any(_covers_assume(a) for a in statement.not_action.values):
+        return False
+    if statement.resource is not None:
+        return any(glob_match(p, role_arn) or "${" in p for p in statement.resource.values)
+    if statement.not_resource is not None:
+        return not any(glob_match(p, role_arn) for p in statement.not_resource.values)
+    return False
+
+
+def _same_principal(account: Account, principal: Group | User) -> Group | User:
+    """The group or user of that ARN as ``account`` holds it."""
+    return next((p for p in account.iter_principals() if p.arn == principal.arn), principal)
+
+
 def _assume_deny(allow_roles: Sequence[str]) -> dict[str, Any]:
     return {"Sid": ASSUME_DENY_SID, "Effect": "Deny", "Action": ASSUME_ROLE,
             "NotResource": _one_or_list(list(allow_roles), True)}
@@ -537,7 +557,10 @@ class _Identity:
                         continue
                     key = (grant.owner if not grant.policy_arn or grant.aws_managed else "", grant.inline_name,
                            grant.policy_arn)
-                    found.setdefault(key, set()).add(ref.index)
+                    # every Allow of the document that reaches the role under some condition, not only the
+                    # one that let this request through
+                    found.setdefault(key, set()).update(
+                        s.index for s in grant.document.statements if _may_allow(s, violation.request.resource))
         return found
 
     def plan(self, finding: Finding) -> list[Fix | Manual]:
@@ -588,7 +611,7 @@ class _Identity:
             cases = []
             for principal in affected:
                 before, _ = self.account.grants(principal)
-                after, _ = updated.grants(principal)
+                after, _ = updated.grants(_same_principal(updated, principal))
                 changed = frozenset(i for i, g in enumerate(after) if g.document is candidate)
                 cases.append(IdentityCase(self.caller_arn(principal), self.allow_roles(principal),
                                           tuple(g.document for g in before), tuple(g.document for g in after), changed))
