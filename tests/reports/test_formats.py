@@ -109,3 +109,22 @@ def test_clean_report_in_every_format() -> None:
     for name in FORMATS:
         assert render(report, name)
     assert "No findings" in format_text(report) and "No findings" in format_markdown(report)
+
+
+def test_planned_fixes_of_the_example_world_show_as_diffs(world_report: Report) -> None:
+    """Fixes planned by xtrust.fix, attached with with_plan, appear as diffs in the HTML and Markdown."""
+    from xtrust.fix import plan_fixes
+    from xtrust.report import with_plan
+    from xtrust.rules import load_rules
+    from xtrust.snapshot import load_snapshot
+
+    from .conftest import RULES, WORLD
+
+    plan = plan_fixes(load_rules(RULES), [load_snapshot(p) for p in WORLD], world_report.active)
+    assert plan.fixes, "the example world has fixable findings"
+    report = with_plan(world_report, plan)
+    fixed = [f for f in report.findings if f.fix]
+    assert {f.id for f in fixed} == {fix.finding for fix in plan.fixes}
+    page = format_html(report)
+    assert page.count('<pre class="diff">') == len(plan.fixes)
+    assert "```diff" in format_markdown(report)

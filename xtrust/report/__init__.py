@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..findings import Report
 from .html import format_html
@@ -37,6 +38,7 @@ __all__ = [
     "format_text",
     "render",
     "report_filename",
+    "with_plan",
     "write_atomically",
 ]
 
@@ -69,6 +71,27 @@ FORMATS: Mapping[str, Format] = {
 
 def render(report: Report, fmt: str) -> str:
     return FORMATS[fmt](report)
+
+
+class _PlannedFix(Protocol):
+    finding: str
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class _Plan(Protocol):
+    @property
+    def fixes(self) -> tuple[_PlannedFix, ...] | list[_PlannedFix]: ...
+
+
+def with_plan(report: Report, plan: _Plan) -> Report:
+    """The report with each finding carrying its planned fixes (``{"fixes": [...]}``, as ``xtrust fix`` plans
+    them), so that the formats show them: diffs in HTML and Markdown, ``properties.fixes`` in SARIF."""
+    by_finding: dict[str, list[dict[str, Any]]] = {}
+    for fix in plan.fixes:
+        by_finding.setdefault(fix.finding, []).append(fix.to_json())
+    findings = tuple(f.with_fix({"fixes": by_finding[f.id]}) if f.id in by_finding else f for f in report.findings)
+    return replace(report, findings=findings)
 
 
 def report_filename(fmt: str, stem: str = "xtrust-report") -> str:
