@@ -16,14 +16,17 @@ from typing import Any
 from . import __version__
 from .cli_fix import add_commands as add_fix_commands
 from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
-from .errors import PolicyError, RulesError, XtrustError
+from .cli_live import add_live_options, live_options, live_sources, resolve_projects
+from .collect import read_accounts, write_snapshots
+from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
-from .findings import Report
+from .findings import ErrorEntry, Report
 from .model import PolicyKind, load_document, parse_policy
 from .render import format_decision
 from .report import FORMATS, render, report_filename, write_atomically
-from .rules import Severity, load_rules
-from .scan import scan_snapshots
+from .progress import progress_for
+from .rules import RuleSet, Severity, load_rules
+from .scan import scan, scan_snapshots
 from .suppress import apply_suppressions, load_suppressions
 
 __all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_BAD_INPUT", "EXIT_INCOMPLETE"]
@@ -120,16 +123,47 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _live_report(rules: RuleSet, args: argparse.Namespace) -> Report:
+    options = live_options(args)
+    try:
+        rules = resolve_projects(rules, options)
+    except ScanError as exc:
+        return Report(errors=(ErrorEntry(exc.account, exc.message),))
+    return scan(rules, live_sources(rules.accounts, options, progress_for(quiet=args.quiet)))
+
+
 def _cmd_scan(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
-    if not args.snapshot:
-        raise XtrustError("give one --snapshot FILE per account")
+    if args.snapshot and (args.assume_role or args.profile):
+        raise XtrustError("give --snapshot files or live options (--assume-role, --profile), not both")
     suppressions = load_suppressions(args.suppressions) if args.suppressions else ()
-    report = scan_snapshots(rules, args.snapshot)
+    report = scan_snapshots(rules, args.snapshot) if args.snapshot else _live_report(rules, args)
     if args.suppressions:
         report = apply_suppressions(report, suppressions, datetime.now(timezone.utc).date())
     _write_reports(report, args.format, args.output, args.output_dir)
     return _exit_code(report, Severity(args.fail_on))
+
+
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules)
+    options = live_options(args)
+    try:
+        rules = resolve_projects(rules, options)
+    except ScanError as exc:
+        print(f"xtrust: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    try:
+        Path(args.output).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise XtrustError(f"{args.output}: cannot create: {exc.strerror or exc}") from None
+    reads = read_accounts(rules.accounts, options, progress_for(quiet=args.quiet))
+    written = write_snapshots(reads, args.output)
+    for path in written:
+        print(path)
+    failed = [read for read in reads if read.error is not None]
+    for read in failed:
+        print(f"xtrust: error: {read.error}", file=sys.stderr)
+    return EXIT_INCOMPLETE if failed else EXIT_OK
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -169,7 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
                      f"({', '.join(s.value for s in Severity)}; default info: any finding)")
     sub.add_argument("--suppressions", metavar="FILE",
                      help="accepted exceptions (YAML): finding id or resource pattern, reason, expiry date")
+    add_live_options(sub)
     sub.set_defaults(run=_cmd_scan)
+
+    sub = commands.add_parser("snapshot", help="read accounts live and write one snapshot file per account")
+    sub.add_argument("--rules", required=True, metavar="FILE", help="the rules file (YAML): which accounts")
+    sub.add_argument("--output", required=True, metavar="DIR", help="write <account>.json files here")
+    add_live_options(sub)
+    sub.set_defaults(run=_cmd_snapshot)
 
     sub = commands.add_parser("diff", help="compare two JSON reports: new, resolved and unchanged findings")
     sub.add_argument("old", metavar="OLD.json", help="the earlier report (xtrust scan --format json)")
