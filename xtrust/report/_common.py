@@ -19,6 +19,7 @@ __all__ = [
     "rule_infos",
     "severity_counts",
     "statement_location",
+    "statements_label",
     "status",
     "status_note",
     "summary_line",
@@ -115,6 +116,12 @@ def rule_infos(report: Report) -> list[RuleInfo]:
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Active before accepted, most severe first, then by account, rule and resource."""
     return sorted(findings, key=lambda f: (f.accepted, -f.severity.rank, f.account, f.rule, f.resource))
+
+
+def statements_label(finding: Finding) -> str:
+    """What a finding's ``statements`` are: the statements that grant the access, or, for an expired
+    suppression, where the entry is written."""
+    return "written at" if finding.rule == EXPIRED_RULE else "granted by"
 
 
 def status(finding: Finding) -> str:

@@ -15,7 +15,7 @@ import json
 from string import Template
 
 from ..findings import Finding, Report
-from ._common import fix_diffs, ordered, status, status_note, summary_line
+from ._common import fix_diffs, ordered, statements_label, status, status_note, summary_line
 
 __all__ = ["COLUMNS", "format_html"]
 
@@ -152,7 +152,8 @@ def _proof(finding: Finding) -> str:
     if finding.subjects and list(finding.subjects) != [finding.resource]:
         parts.append("<dt>affects</dt>" + "".join(f"<dd><code>{_e(s)}</code></dd>" for s in finding.subjects))
     if finding.statements:
-        parts.append("<dt>granted by</dt>" + "".join(f"<dd><code>{_e(s)}</code></dd>" for s in finding.statements))
+        parts.append(f"<dt>{statements_label(finding)}</dt>"
+                     + "".join(f"<dd><code>{_e(s)}</code></dd>" for s in finding.statements))
     if finding.accepted:
         parts.append(f"<dt>{_e(status(finding))}</dt><dd>{_e(status_note(finding).split(': ', 1)[1])}</dd>")
     for summary, diff in fix_diffs(finding.fix):

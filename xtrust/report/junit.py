@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..findings import Finding, Report
-from ._common import TOOL_NAME, ordered, rule_infos, status_note
+from ._common import TOOL_NAME, ordered, rule_infos, statements_label, status_note
 
 __all__ = ["format_junit"]
 
@@ -28,7 +28,7 @@ def _details(findings: Sequence[Finding]) -> str:
             lines.append(f"counterexample: {finding.counterexample.in_words()}")
         lines += [f"also: {c.in_words()}" for c in finding.others]
         if finding.statements:
-            lines.append(f"granted by: {'; '.join(finding.statements)}")
+            lines.append(f"{statements_label(finding)}: {'; '.join(finding.statements)}")
         if finding.accepted:
             lines.append(status_note(finding))
         blocks.append("\n".join(lines))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding, Report
-from ._common import fix_diffs, ordered, status, status_note, summary_line
+from ._common import fix_diffs, ordered, statements_label, status, status_note, summary_line
 
 __all__ = ["format_markdown"]
 
@@ -29,7 +29,7 @@ def _details(finding: Finding) -> list[str]:
     lines += [f"- also: {_code(c.in_words())}" for c in finding.others]
     if finding.subjects and list(finding.subjects) != [finding.resource]:
         lines.append(f"- affects: {', '.join(_code(s) for s in finding.subjects)}")
-    lines += [f"- granted by: {_code(s)}" for s in finding.statements]
+    lines += [f"- {statements_label(finding)}: {_code(s)}" for s in finding.statements]
     for summary, diff in fix_diffs(finding.fix):
         lines += ["", f"Planned fix: {summary}", "", "```diff", diff.rstrip("\n"), "```"]
     lines += ["", "</details>", ""]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..findings import Report
-from ._common import status_note, summary_line
+from ._common import statements_label, status_note, summary_line
 
 __all__ = ["format_text"]
 
@@ -36,7 +36,7 @@ def format_text(report: Report) -> str:
                 if len(finding.subjects) > 1 or (finding.subjects and finding.subjects[0] != finding.resource):
                     lines.append(f"      affects: {', '.join(finding.subjects)}")
                 if finding.statements:
-                    lines.append(f"      granted by: {'; '.join(finding.statements)}")
+                    lines.append(f"      {statements_label(finding)}: {'; '.join(finding.statements)}")
                 if finding.accepted:
                     lines.append(f"      {status_note(finding)}")
     if report.errors:
