@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xtrust.cli import main
 from xtrust.diff import DiffInputError, diff_reports, load_report_json
@@ -129,3 +131,13 @@ def test_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code = main(["diff", str(tmp_path / "nope.json"), str(tmp_path / "nope.json")])
     err = capsys.readouterr().err
     assert code == 2 and "nope.json: cannot read" in err and err.count("\n") == 1
+
+
+@given(st.sets(st.sampled_from("abcdefgh")), st.sets(st.sampled_from("abcdefgh")))
+def test_diff_partitions_the_two_reports(old: set[str], new: set[str]) -> None:
+    diff = diff_reports(report(*map(f, sorted(old))), report(*map(f, sorted(new))))
+    ids = {name: {x["id"] for x in getattr(diff, name)} for name in ("new", "resolved", "unchanged")}
+    assert ids["new"] | ids["unchanged"] == new
+    assert ids["resolved"] | ids["unchanged"] == old
+    assert not ids["new"] & ids["unchanged"] and not ids["resolved"] & ids["unchanged"]
+    assert not ids["new"] & ids["resolved"]
