@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from ._glob import glob_match, glob_regex
+from ._glob import glob_regex
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .evaluate import _VARIABLE, StatementRef, _action_matches, _side, build_context, decide
 from .findings import Counterexample, Finding
