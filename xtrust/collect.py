@@ -22,6 +22,7 @@ service-specific endpoints (https://docs.aws.amazon.com/sdkref/latest/guide/feat
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -36,6 +37,8 @@ from types import MappingProxyType
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -159,8 +162,17 @@ def _check_account_id(account: str) -> str:
     return account
 
 
+@functools.lru_cache(maxsize=1)
+def _shared_loader() -> botocore.loaders.Loader:
+    """One loader of botocore's service models for every session: each thread needs a session of its own,
+    but parsing the STS and IAM models again for each account costs more than the account's own read."""
+    return botocore.loaders.create_loader()
+
+
 def _new_session(profile: str | None, region: str | None) -> boto3.session.Session:
-    return boto3.session.Session(profile_name=profile, region_name=region)
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _shared_loader())
+    return boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
 
 
 def describe_failure(exc: BaseException) -> str:
