@@ -7,9 +7,10 @@ handful of patterns many times.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["glob_match", "glob_regex", "has_wildcard"]
+__all__ = ["glob_match", "glob_matcher", "glob_regex", "has_wildcard"]
 
 
 @lru_cache(maxsize=8192)
@@ -27,11 +28,57 @@ def glob_regex(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
     return re.compile("".join(parts), flags)
 
 
+def _find(segment: str, value: str, start: int) -> int:
+    """The first index at or after ``start`` where ``segment`` (``?`` = any one character) occurs, or -1."""
+    if "?" not in segment:
+        return value.find(segment, start)
+    width = len(segment)
+    for index in range(start, len(value) - width + 1):
+        if all(c == "?" or c == value[index + j] for j, c in enumerate(segment)):
+            return index
+    return -1
+
+
+def _segments_match(first: str, middle: tuple[str, ...], last: str, value: str) -> bool:
+    """``first*m1*m2*…*last``: the first and last segments anchor the ends; each middle segment is taken at
+    its leftmost place, which leaves the most room for the rest (so it is exact, with no backtracking)."""
+    if len(value) < len(first) + len(last) + sum(map(len, middle)):
+        return False
+    if _find(first, value[: len(first)], 0) != 0:
+        return False
+    end = len(value) - len(last)
+    if _find(last, value[end:], 0) != 0:
+        return False
+    position = len(first)
+    for segment in middle:
+        found = _find(segment, value[:end], position)
+        if found < 0:
+            return False
+        position = found + len(segment)
+    return True
+
+
+@lru_cache(maxsize=65536)
+def glob_matcher(pattern: str, ignore_case: bool = False) -> Callable[[str], bool]:
+    """A function telling whether a value matches ``pattern`` as a whole, without compiling a regular
+    expression: most patterns are literal, a prefix with ``*``, or a few literal segments."""
+    if ignore_case:
+        lowered = glob_matcher(pattern.lower())
+        return lambda value: lowered(value.lower())
+    if "*" not in pattern:
+        if "?" not in pattern:
+            return pattern.__eq__
+        return lambda value: len(value) == len(pattern) and _find(pattern, value, 0) == 0
+    parts = pattern.split("*")
+    first, middle, last = parts[0], tuple(p for p in parts[1:-1] if p), parts[-1]
+    if not middle and not last and "?" not in first:
+        return lambda value: value.startswith(first)
+    return lambda value: _segments_match(first, middle, last, value)
+
+
 def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
     """True when ``value`` matches the IAM wildcard ``pattern`` as a whole."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.lower() == value.lower() if ignore_case else pattern == value
-    return glob_regex(pattern, ignore_case).fullmatch(value) is not None
+    return glob_matcher(pattern, ignore_case)(value)
 
 
 def has_wildcard(text: str) -> bool:

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from ._glob import glob_regex
+from ._glob import glob_matcher, glob_regex, has_wildcard
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .evaluate import _VARIABLE, StatementRef, _action_matches, _side, build_context, decide
 from .findings import Counterexample, Finding
 from .inventory import Account, Group, Role, User
-from .model import Policy, PolicyKind, parse_policy
+from .model import Effect, Policy, PolicyKind, Statement, parse_policy
 from .representatives import (
     MAX_CONTEXTS,
+    PRINCIPAL_KEYS,
     allowed_principal,
     contexts,
     role_candidates,
@@ -163,7 +164,9 @@ def assume_violations(
     single = None if conditions else list(contexts(conditions, caller, base, moment))
     found: list[Violation] = []
     truncated = False
-    for arn in role_candidates(policies, known, allow_roles, caller.name):
+    literal = None if conditions else _literal_targets(policies)
+    candidates = literal if literal is not None else role_candidates(policies, known, allow_roles, caller.name)
+    for arn in candidates:
         if not outside(arn):
             continue
         tried = 0
@@ -179,6 +182,41 @@ def assume_violations(
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
     return AssumeVerdict(tuple(found), truncated)
+
+
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+
+
+@lru_cache(maxsize=65536)
+def _statement_targets(statement: Statement) -> tuple[str, ...] | None:
+    """The role ARNs an Allow statement can let sts:AssumeRole reach when it lists them literally; None when
+    it uses wildcards, NotResource or policy variables (then representatives are needed)."""
+    if statement.resource is None or any(has_wildcard(v) or "${" in v for v in statement.resource.values):
+        return None
+    return tuple(v for v in statement.resource.values if _ROLE_ARN.match(v))
+
+
+def _literal_targets(policies: Sequence[Policy]) -> list[str] | None:
+    """Without conditions, when every Allow statement that can apply to sts:AssumeRole names its role ARNs
+    literally, those ARNs are the only requests that can get through: a request on any other ARN matches no
+    Allow. Exact, and much smaller than the representatives (lists of role ARNs are the common case)."""
+    targets: list[str] = []
+    for policy in policies:
+        for statement in policy.statements:
+            if statement.effect is not Effect.ALLOW or not _may_assume(statement):
+                continue
+            listed = _statement_targets(statement)
+            if listed is None:
+                return None
+            targets.extend(listed)
+    return list(dict.fromkeys(targets))
+
+
+def _may_assume(statement: Statement) -> bool:
+    if statement.action is not None:
+        return any(glob_matcher(p, True)(ASSUME_ROLE) for p in statement.action.values)
+    assert statement.not_action is not None
+    return not any(glob_matcher(p, True)(ASSUME_ROLE) for p in statement.not_action.values)
 
 
 class AssumeMemo:
@@ -251,7 +289,7 @@ class AssumeMemo:
                     patterns += s.resource.values
                 else:
                     patterns = None
-            matchers = None if patterns is None else tuple(glob_regex(v).fullmatch for v in dict.fromkeys(patterns))
+            matchers = None if patterns is None else tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
             shape = self._shapes[key] = _Shape(policy, key, matchers, tuple(reads))
         return shape
 
@@ -375,6 +413,49 @@ def _retarget(violation: Violation, role_arn: str) -> Violation:
                      violation.allows, violation.caller)
 
 
+def _allowed_roles(allow: AssumeAllow, principal: Group | User) -> tuple[str, ...]:
+    """The roles a group or user may assume: the rule's list, its own additions, and for a user those of
+    its groups too (a group's additions are what its members may assume)."""
+    roles = allow.roles_for(principal.name)
+    if isinstance(principal, User):
+        roles += tuple(r for g in principal.groups for r in allow.per_principal.get(g, ()))
+    return tuple(dict.fromkeys(roles))
+
+
+@lru_cache(maxsize=65536)
+def _names_the_caller(policy: Policy) -> bool:
+    """Whether a document's verdict depends on who the caller is: a statement that can apply to
+    sts:AssumeRole with a condition on a key that names the principal (aws:username, aws:PrincipalArn…) or
+    a policy variable. Then a verdict for one member of a
+    group does not stand for another, and a user's verdict is not its groups'."""
+    for statement in policy.statements:
+        if not _may_assume(statement):
+            continue  # a statement that cannot apply to sts:AssumeRole changes no verdict
+        for condition in statement.conditions:
+            if condition.key_lower in PRINCIPAL_KEYS or any("${" in v for v in condition.values):
+                return True
+        for items in (statement.resource, statement.not_resource):
+            if items and any("${" in v for v in items.values):
+                return True
+    return False
+
+
+def _covered_by_groups(account: Account, user: User, checked_groups: set[str]) -> bool:
+    """A user with no policies of its own, whose groups are all checked and whose documents do not depend on
+    who the caller is, can reach nothing its groups' own checks have not found: a group's check stands for
+    any member, and the other groups of the user can only add Deny statements to it."""
+    if user.inline or user.attached or not user.groups:
+        return False
+    for name in user.groups:
+        group = account.group(name)
+        if group is None or group.arn not in checked_groups:
+            return False
+        grants, missing = account.grants(group)
+        if missing or any(_names_the_caller(g.document) for g in grants):
+            return False
+    return True
+
+
 def check_principal(rule: Rule, account: Account, principal: Group | User, collector: _Collector,
                     known: Sequence[str], cache: dict[object, AssumeVerdict], now: datetime,
                     memo: AssumeMemo | None = None) -> None:
@@ -389,11 +470,11 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
         caller_arn = principal.arn
     else:
         caller_arn = f"arn:aws:iam::{account.id}:user/any"
-    allow_roles = rule.allow.roles_for(principal.name)
-    uses_variables = any("${" in r for g in grants for s in g.document.statements
-                         for r in (s.resource.values if s.resource else ()) + (
-                             s.not_resource.values if s.not_resource else ()))
-    key = (tuple(id(g.document) for g in grants), allow_roles, caller_arn if uses_variables else "")
+    allow_roles = _allowed_roles(rule.allow, principal)
+    specific = any(_names_the_caller(g.document) for g in grants)
+    # A user's counterexamples name the user; a group's name a fresh member, the same for every group.
+    key = (tuple(id(g.document) for g in grants), allow_roles,
+           caller_arn if specific or isinstance(principal, User) else "")
     verdict = cache.get(key)
     if verdict is None:
         verdict = assume_violations(labelled, caller_arn, allow_roles, known_accounts=known, now=now, memo=memo)
@@ -445,10 +526,16 @@ def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: date
     known = (rules.login, *rules.projects)
     checked: list[str] = []
     principals: list[Group | User] = [*account.groups, *account.users]
+    groups_checked: set[str] = set()
     for principal in principals:  # groups first: users' grants from groups are reported there
-        if rule.scope.covers(account.id, principal.name, principal.path):
-            checked.append(principal.arn)
-            check_principal(rule, account, principal, collector, known, cache, now, memo)
+        if not rule.scope.covers(account.id, principal.name, principal.path):
+            continue
+        checked.append(principal.arn)
+        if isinstance(principal, Group):
+            groups_checked.add(principal.arn)
+        elif _covered_by_groups(account, principal, groups_checked):
+            continue
+        check_principal(rule, account, principal, collector, known, cache, now, memo)
     return list(collector.by_resource.values()), collector.notes, tuple(checked)
 
 

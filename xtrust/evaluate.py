@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ._glob import glob_regex
+from ._glob import glob_matcher, glob_regex
 from .callers import (
     ASSUME_ROLE,
     FEDERATION_ACTIONS,
@@ -239,7 +239,7 @@ def _resource_matches(pattern: str, resource: str, context: Context, substitute:
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
     """
     if not substitute or "${" not in pattern:
-        return glob_regex(pattern).fullmatch(resource) is not None
+        return glob_matcher(pattern)(resource)
     pieces: list[str] = []
     last = 0
     for found in _VARIABLE.finditer(pattern):
@@ -356,7 +356,7 @@ def _not_principal_exempts(principals: PrincipalSet, caller: Caller, effect: Eff
 
 
 def _action_matches(patterns: tuple[str, ...], action: str) -> bool:
-    return any(glob_regex(p, True).fullmatch(action) is not None for p in patterns)
+    return any(glob_matcher(p, True)(action) for p in patterns)
 
 
 def _statement_applies(

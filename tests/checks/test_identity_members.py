@@ -1,0 +1,71 @@
+"""identity-assume across groups and their members: what a user reaches through its groups is reported on
+the group; a grant that only some members can use (a condition on aws:username) is still found; a group's
+own allow-list additions apply to its members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xtrust.checks import check_account
+from xtrust.rules import parse_rules
+from xtrust.snapshot import parse_snapshot
+
+L, D = "987654321098", "123456789012"
+RULES = f"""version: 1
+accounts: {{login: "{L}", projects: ["{D}"]}}
+rules:
+  - id: assume
+    check: identity-assume
+    severity: high
+    allow:
+      roles: ["arn:aws:iam::{D}:role/Admin"]
+      principals:
+        Developers: ["arn:aws:iam::{D}:role/dev-*"]
+"""
+
+
+def group(name: str, *statements: dict[str, Any]) -> dict[str, Any]:
+    return {"GroupName": name, "Path": "/", "Arn": f"arn:aws:iam::{L}:group/{name}", "GroupPolicyList": [
+        {"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": list(statements)}}]}
+
+
+def user(name: str, groups: list[str], *statements: dict[str, Any]) -> dict[str, Any]:
+    policies = [{"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17", "Statement": list(statements)}}]
+    return {"UserName": name, "Path": "/", "Arn": f"arn:aws:iam::{L}:user/{name}", "GroupList": groups,
+            "UserPolicyList": policies if statements else []}
+
+
+def findings(data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    found, notes, _ = check_account(parse_rules(RULES), parse_snapshot(data, "login.json"))
+    assert notes == []
+    return {f.resource.rsplit(":", 1)[1]: f.subjects for f in found}
+
+
+def test_grants_through_groups_are_reported_on_the_group_once() -> None:
+    wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+    data = {"GroupDetailList": [group("Ops", wide)],
+            "UserDetailList": [user("ann", ["Ops"]), user("bob", ["Ops"], {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}
+
+
+def test_a_grant_only_one_member_can_use_is_found_through_that_member() -> None:
+    only_bob = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:username": "bob"}}}
+    data = {"GroupDetailList": [group("Ops", only_bob)],
+            "UserDetailList": [user("ann", ["Ops"]), user("bob", ["Ops"])]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:user/bob",)}
+
+
+def test_a_groups_allow_list_additions_hold_for_its_members() -> None:
+    dev_roles = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/dev-*"}
+    data = {"GroupDetailList": [group("Developers", dev_roles)],
+            "UserDetailList": [user("ann", ["Developers"], {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})]}
+    assert findings(data) == {}
+
+
+def test_a_deny_in_another_group_does_not_hide_the_grant_from_the_group() -> None:
+    wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+    guard = {"Effect": "Deny", "Action": "sts:AssumeRole", "NotResource": f"arn:aws:iam::{D}:role/Admin"}
+    data = {"GroupDetailList": [group("Ops", wide), group("Guarded", guard)],
+            "UserDetailList": [user("ann", ["Ops", "Guarded"])]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}

@@ -1,0 +1,43 @@
+"""IAM wildcard matching against a regular-expression oracle: ``*`` any run (``/`` and ``:`` too), ``?`` one
+character, everything else literal (reference_policies_elements_resource, …_action)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xtrust._glob import glob_match
+
+ALPHABET = "ab/:*?"
+
+
+def oracle(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL | (re.IGNORECASE if ignore_case else 0)) is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=8), st.text(alphabet="ab/:*?Ab", max_size=10), st.booleans())
+def test_glob_agrees_with_the_regex_oracle(pattern: str, value: str, ignore_case: bool) -> None:
+    assert glob_match(pattern, value, ignore_case) == oracle(pattern, value, ignore_case)
+
+
+@pytest.mark.parametrize(("pattern", "value", "expected"), [
+    ("arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:role/Admin", True),
+    ("arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:role/admin", False),
+    ("arn:aws:iam::123456789012:role/*", "arn:aws:iam::123456789012:role/team/Admin", True),
+    ("arn:aws:iam::*:role/Admin", "arn:aws:iam::555555555555:role/Admin", True),
+    ("arn:aws:iam::*:role/Admin", "arn:aws:iam::555555555555:role/team/Admin", False),
+    ("arn:aws:iam::123456789012:role/Adm?n", "arn:aws:iam::123456789012:role/Admzn", True),
+    ("arn:aws:iam::123456789012:role/Adm?n", "arn:aws:iam::123456789012:role/Admn", False),
+    ("*Admin", "arn:aws:iam::1:role/Admin", True),
+    ("a*b*a", "aba", True),
+    ("a*b*a", "ab", False),
+    ("*", "", True),
+    ("?", "", False),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_glob_table(pattern: str, value: str, expected: bool) -> None:
+    assert glob_match(pattern, value) is expected
