@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .collect import LiveOptions, describe_failure, read_accounts
+from .collect import LiveOptions, client_in, describe_failure, read_accounts
 from .errors import ApplyError, InputError, PolicyError, ScanError
 from .findings import ErrorEntry
 from .fix import Fix, Operation
@@ -176,34 +175,9 @@ def read_journal(path: str | Path) -> list[dict[str, Any]]:
 
 
 def iam_client(account: str, options: LiveOptions) -> Any:
-    """An IAM client acting in ``account``, reached as a scan reaches it (the account's profile, else the
-    default credentials; then ``options.assume_role`` in the account), after proving where it acts
-    (AssumeRole / GetCallerIdentity: https://docs.aws.amazon.com/STS/latest/APIReference/)."""
-    try:
-        session = boto3.session.Session(profile_name=options.profiles.get(account), region_name=options.region)
-        region = options.region or session.region_name or "us-east-1"
-        config = options.client_config()
-        keys: dict[str, str] = {}
-        if options.assume_role:
-            try:
-                partition = session.get_partition_for_region(region)
-            except BotoCoreError:
-                partition = "aws"
-            role = f"arn:{partition}:iam::{account}:role/{options.assume_role.strip('/')}"
-            params: dict[str, Any] = {"RoleArn": role, "RoleSessionName": "xtrust-apply"}
-            if options.external_id:
-                params["ExternalId"] = options.external_id
-            credentials = session.client("sts", region_name=region, config=config).assume_role(**params)["Credentials"]
-            keys = {"aws_access_key_id": credentials["AccessKeyId"],
-                    "aws_secret_access_key": credentials["SecretAccessKey"],
-                    "aws_session_token": credentials["SessionToken"]}
-        arn = session.client("sts", region_name=region, config=config, **keys).get_caller_identity().get("Arn", "")
-        actual = arn.split(":")[4] if arn.count(":") >= 5 else ""
-        if actual != account:
-            raise ScanError(account, f"credentials act in account {actual or '?'} ({arn or 'no ARN'}), not {account}")
-        return session.client("iam", region_name=region, config=config, **keys)
-    except (BotoCoreError, ClientError) as exc:
-        raise ScanError(account, describe_failure(exc)) from exc
+    """An IAM client acting in ``account``, reached as a scan reaches it, with the session name
+    ``xtrust-apply`` so that writes stand out in CloudTrail."""
+    return client_in(account, "iam", options, session_name="xtrust-apply")
 
 
 def account_quotas(iam: Any) -> Quotas:

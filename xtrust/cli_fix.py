@@ -15,8 +15,9 @@ from functools import cache
 from typing import Any, TextIO
 
 from .apply import Journal, Outcome, apply_fixes, default_journal_path, iam_client, read_journal, read_live, rollback
+from .cli_live import add_live_options, live_options, resolve_projects
 from .collect import LiveOptions
-from .errors import InputError
+from .errors import InputError, ScanError
 from .fix import format_plan, plan_for
 from .rules import load_rules
 from .snapshot import load_snapshot
@@ -27,27 +28,9 @@ __all__ = ["add_commands", "format_outcomes"]
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
-def _profile(value: str) -> tuple[str, str]:
-    account, sep, profile = value.partition("=")
-    if not sep or not account or not profile:
-        raise argparse.ArgumentTypeError(f"expected ACCOUNT=PROFILE, not {value!r}")
-    return account, profile
-
-
-def add_live_options(sub: argparse.ArgumentParser) -> None:
-    group = sub.add_argument_group("live accounts (instead of --snapshot)")
-    group.add_argument("--assume-role", metavar="NAME", help="assume the role of this name in every account")
-    group.add_argument("--external-id", metavar="ID", help="the ExternalId to pass when assuming it")
-    group.add_argument("--profile", type=_profile, action="append", default=[], metavar="ACCOUNT=PROFILE",
-                       help="the AWS profile whose credentials reach ACCOUNT; repeat per account")
-    group.add_argument("--region", metavar="REGION", help="the region to sign STS and IAM calls for")
-
-
-def live_options(args: argparse.Namespace) -> LiveOptions | None:
-    if not (args.assume_role or args.profile):
-        return None
-    return LiveOptions(assume_role=args.assume_role, external_id=args.external_id, profiles=dict(args.profile),
-                       region=args.region)
+def _live(args: argparse.Namespace) -> LiveOptions | None:
+    """The live options, when the command was given any (else the command works on snapshots)."""
+    return live_options(args) if (args.assume_role or args.profile) else None
 
 
 def format_outcomes(outcomes: Sequence[Outcome], verb: str) -> str:
@@ -79,7 +62,7 @@ def _clients(options: LiveOptions) -> Callable[[str], Any]:
 
 def _cmd_fix(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
-    options = live_options(args)
+    options = _live(args)
     if args.snapshot and options:
         raise InputError("give --snapshot files or live options (--assume-role, --profile), not both")
     if args.apply and options is None:
@@ -91,6 +74,11 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     if options is None:
         accounts = [load_snapshot(path) for path in args.snapshot]
     else:
+        try:
+            rules = resolve_projects(rules, options)
+        except ScanError as exc:
+            print(f"xtrust: error: {exc}", file=sys.stderr)
+            return EXIT_INCOMPLETE
         accounts, errors, quotas = read_live(rules.accounts, options)
     report, plan = plan_for(rules, accounts, errors, quotas)
     if args.format == "json":
@@ -121,7 +109,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
     entries = read_journal(args.journal)
-    options = live_options(args) or LiveOptions()
+    options = _live(args) or LiveOptions()
     outcomes = rollback(entries, _clients(options))
     print(format_outcomes(outcomes, "Rolled back"), end="")
     return EXIT_FINDINGS if any(o.status == "failed" for o in outcomes) else EXIT_OK

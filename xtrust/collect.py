@@ -60,6 +60,7 @@ __all__ = [
     "read_account",
     "read_accounts",
     "write_snapshots",
+    "client_in",
 ]
 
 SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
@@ -240,7 +241,7 @@ class _Access:
         )
 
 
-def _assume(access: _Access, account: str) -> _Access:
+def _assume(access: _Access, account: str, session_name: str = SESSION_NAME) -> _Access:
     """The access of ``options.assume_role`` in ``account``, assumed with the credentials of ``access``.
 
     AssumeRole: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html — the response
@@ -248,7 +249,7 @@ def _assume(access: _Access, account: str) -> _Access:
     """
     role_name = (access.options.assume_role or "").strip("/")
     arn = f"arn:{_partition(access.session, access.region)}:iam::{account}:role/{role_name}"
-    params: dict[str, Any] = {"RoleArn": arn, "RoleSessionName": SESSION_NAME}
+    params: dict[str, Any] = {"RoleArn": arn, "RoleSessionName": session_name}
     if access.options.external_id:
         params["ExternalId"] = access.options.external_id
     response = access.client("sts").assume_role(**params)
@@ -280,12 +281,26 @@ def _verify_account(access: _Access, account: str) -> None:
 
 
 def _account_access(
-    account: str, options: LiveOptions, base_session: boto3.session.Session | None, new_session: SessionFactory
+    account: str, options: LiveOptions, base_session: boto3.session.Session | None, new_session: SessionFactory,
+    session_name: str = SESSION_NAME,
 ) -> _Access:
     profile = options.profiles.get(account)
     session = new_session(profile, options.region) if profile or base_session is None else base_session
     access = _Access(session, options.region or session.region_name or _DEFAULT_REGION, options)
-    return _assume(access, account) if options.assume_role else access
+    return _assume(access, account, session_name) if options.assume_role else access
+
+
+def client_in(account: str, service: str, options: LiveOptions, *, session_name: str = SESSION_NAME,
+              session_factory: SessionFactory = _new_session) -> Any:
+    """A client of ``service`` acting in ``account``, reached as a scan reaches it (the account's profile,
+    else the default chain; then ``options.assume_role``), after proving where it acts. Raises ScanError."""
+    _check_account_id(account)
+    try:
+        access = _account_access(account, options, None, session_factory, session_name)
+        _verify_account(access, account)
+        return access.client(service)
+    except (BotoCoreError, ClientError) as exc:
+        raise ScanError(account, describe_failure(exc)) from exc
 
 
 def read_account(
