@@ -105,7 +105,7 @@ def normalise(document: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return normalise(a) == normalise(b)
+    return bool(normalise(a) == normalise(b))
 
 
 # --- the journal --------------------------------------------------------------------------------

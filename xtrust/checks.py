@@ -32,17 +32,17 @@ from .representatives import (
 from .rules import AssumeAllow, Check, Rule, RuleSet, TrustAllow
 
 __all__ = [
-    "Violation",
-    "TrustVerdict",
-    "AssumeVerdict",
-    "trust_violations",
-    "assume_violations",
-    "check_role",
-    "check_principal",
-    "check_account",
     "CHECKS",
-    "OUTSIDER_IDENTITY",
     "LOGIN_TRUST",
+    "OUTSIDER_IDENTITY",
+    "AssumeVerdict",
+    "TrustVerdict",
+    "Violation",
+    "assume_violations",
+    "check_account",
+    "check_principal",
+    "check_role",
+    "trust_violations",
 ]
 
 # What an outsider's own account grants itself, and a role trusting the login account: the other half of
@@ -53,7 +53,7 @@ OUTSIDER_IDENTITY = parse_policy(
 
 
 @lru_cache(maxsize=64)
-def LOGIN_TRUST(login: str) -> Policy:  # noqa: N802 - a constant per account
+def LOGIN_TRUST(login: str) -> Policy:
     """A role that trusts the login account, session tags and source identity included: the role side of
     an identity-assume counterexample, which is about what the identity policies let through."""
     return parse_policy(
@@ -466,10 +466,7 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     if not grants:
         return
     labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
-    if isinstance(principal, User):
-        caller_arn = principal.arn
-    else:
-        caller_arn = f"arn:aws:iam::{account.id}:user/any"
+    caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
     allow_roles = _allowed_roles(rule.allow, principal)
     specific = any(_names_the_caller(g.document) for g in grants)
     # A user's counterexamples name the user; a group's name a fresh member, the same for every group.

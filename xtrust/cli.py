@@ -15,21 +15,21 @@ from typing import Any
 
 from . import __version__
 from .cli_fix import add_commands as add_fix_commands
-from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .cli_live import add_live_options, live_options, live_sources, resolve_projects
 from .collect import read_accounts, write_snapshots
+from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
 from .findings import ErrorEntry, Report
 from .model import PolicyKind, load_document, parse_policy
+from .progress import progress_for
 from .render import format_decision
 from .report import FORMATS, render, report_filename, write_atomically
-from .progress import progress_for
 from .rules import RuleSet, Severity, load_rules
 from .scan import scan, scan_snapshots
 from .suppress import apply_suppressions, load_suppressions
 
-__all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_BAD_INPUT", "EXIT_INCOMPLETE"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INCOMPLETE", "EXIT_OK", "main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 

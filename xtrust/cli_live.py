@@ -16,7 +16,7 @@ from .rules import RuleSet
 from .scan import AccountSource
 from .snapshot import parse_snapshot
 
-__all__ = ["add_live_options", "live_options", "resolve_projects", "live_sources"]
+__all__ = ["add_live_options", "live_options", "live_sources", "resolve_projects"]
 
 
 def _profile(value: str) -> tuple[str, str]:

@@ -53,6 +53,7 @@ __all__ = [
     "IamCallCounter",
     "LiveOptions",
     "SessionFactory",
+    "client_in",
     "describe_failure",
     "discover_organization_accounts",
     "fetch_authorization_details",
@@ -60,7 +61,6 @@ __all__ = [
     "read_account",
     "read_accounts",
     "write_snapshots",
-    "client_in",
 ]
 
 SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
@@ -219,7 +219,7 @@ def fetch_authorization_details(iam: Any) -> dict[str, Any]:
 
 def _partition(session: boto3.session.Session, region: str) -> str:
     try:
-        return session.get_partition_for_region(region)
+        return str(session.get_partition_for_region(region))
     except BotoCoreError:  # an unknown region: botocore has no partition for it
         return "aws"
 

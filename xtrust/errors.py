@@ -7,12 +7,12 @@ exit code (2 for bad input, 3 for an incomplete scan).
 from __future__ import annotations
 
 __all__ = [
-    "XtrustError",
-    "PolicyError",
+    "ApplyError",
     "InputError",
+    "PolicyError",
     "RulesError",
     "ScanError",
-    "ApplyError",
+    "XtrustError",
 ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .rules import Rule, Severity
 
-__all__ = ["Counterexample", "Finding", "ErrorEntry", "Report", "finding_id", "REPORT_VERSION"]
+__all__ = ["REPORT_VERSION", "Counterexample", "ErrorEntry", "Finding", "Report", "finding_id"]
 
 REPORT_VERSION = 1
 

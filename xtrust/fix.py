@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from ._glob import glob_match, has_wildcard
@@ -691,7 +692,7 @@ def plan_account(rules: RuleSet, account: Account, findings: Iterable[Finding], 
     manual: list[Manual] = []
     identity: dict[str, _Identity] = {}
     for finding in findings:
-        if finding.account != account.id or getattr(finding, "accepted", finding.exempt):
+        if finding.account != account.id or finding.accepted:
             continue
         rule = by_id.get(finding.rule)
         if rule is None:
@@ -735,11 +736,15 @@ def format_plan(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _same_account(account: Account) -> Account:
+    return account
+
+
 def plan_for(rules: RuleSet, accounts: Sequence[Account], errors: Sequence[ErrorEntry] = (),
              quotas: Mapping[str, Quotas] | None = None, *, now: datetime | None = None) -> tuple[Report, Plan]:
     """Scan the accounts and plan a fix for every active finding; ``errors`` are accounts that could not
     be read (they make the report incomplete)."""
-    report = scan(rules, [AccountSource(a.source, (lambda a=a: a)) for a in accounts], now=now)
+    report = scan(rules, [AccountSource(a.source, partial(_same_account, a)) for a in accounts], now=now)
     if errors:
         failed = {e.account for e in errors}
         kept = tuple(e for e in report.errors if e.account not in failed)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .model import Policy
 
-__all__ = ["InlinePolicy", "ManagedPolicy", "PolicyVersion", "Role", "Group", "User", "Account", "Grant"]
+__all__ = ["Account", "Grant", "Group", "InlinePolicy", "ManagedPolicy", "PolicyVersion", "Role", "User"]
 
 
 @dataclass(frozen=True)

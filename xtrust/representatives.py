@@ -6,21 +6,24 @@ request per class decides for all of them (design notes, "Representatives, concr
 builds those classes: candidate callers for a trust policy, candidate role ARNs for identity policies,
 and, for each, the request contexts a caller could choose.
 
-Condition keys fall into three kinds (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+Condition keys fall into three kinds
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
 
 - keys that name the principal (aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username,
   aws:userid, aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller;
 - keys present only in service-to-service calls (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID…):
   absent for IAM callers, chosen freely for service callers;
-- everything else — aws:userid (a unique ID names no account), aws:SourceIp, MFA, sts:ExternalId, session names, request and principal tags, and
-  aws:PrincipalOrgID/OrgPaths (an organisation holds many accounts, the login account proves nothing) —
-  chosen freely: the policy's own constants, nearby values, a fresh value, or absent.
+- everything else — aws:userid (a unique ID names no account), aws:SourceIp, MFA, sts:ExternalId,
+  session names, request and principal tags, and aws:PrincipalOrgID/OrgPaths (an organisation holds many
+  accounts, the login account proves nothing) — chosen freely: the policy's own constants, nearby
+  values, a fresh value, or absent.
 
 Time only moves forward: aws:CurrentTime and aws:EpochTime take the scan's time and each later constant.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import itertools
 import re
@@ -30,22 +33,29 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from ._glob import glob_match, has_wildcard
-from .callers import ASSUME_ROLE, ASSUME_ROLE_WITH_SAML, ASSUME_ROLE_WITH_WEB_IDENTITY, Caller, parse_caller
+from .callers import (
+    ASSUME_ROLE,
+    ASSUME_ROLE_WITH_SAML,
+    ASSUME_ROLE_WITH_WEB_IDENTITY,
+    Caller,
+    CallerKind,
+    parse_caller,
+)
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
 
 __all__ = [
+    "MAX_CONTEXTS",
     "PRINCIPAL_KEYS",
     "SERVICE_CALL_KEYS",
     "TIME_KEYS",
     "Candidate",
     "Constants",
-    "collect_constants",
-    "fresh_account",
-    "trust_candidates",
-    "role_candidates",
-    "contexts",
-    "MAX_CONTEXTS",
     "allowed_principal",
+    "collect_constants",
+    "contexts",
+    "fresh_account",
+    "role_candidates",
+    "trust_candidates",
 ]
 
 # aws:userid is not here: a unique ID does not say which account it belongs to, so a condition on it
@@ -158,10 +168,8 @@ def trust_candidates(
         if (arn, action) in seen:
             return
         seen.add((arn, action))
-        try:
+        with contextlib.suppress(ValueError):  # not a caller: an instantiated pattern that names no principal
             out.append(Candidate(parse_caller(arn, action), action))
-        except ValueError:
-            pass  # not a caller (an instantiated pattern that is no principal ARN)
 
     for account in [stranger, *accounts]:
         add(f"arn:aws:iam::{account}:user/any")
@@ -371,24 +379,20 @@ def contexts(
     keys = sorted(by_key)
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
     choices = [_key_values(key, by_key[key], now) for key in keys]
-    count = 0
     # Absent first (it is last in each list), so the simplest counterexample is found first.
-    for combo in itertools.product(*([c[-1], *c[:-1]] for c in choices)):
-        chosen = {spelling[key]: value for key, value in zip(keys, combo) if value is not None}
+    combos = itertools.product(*([c[-1], *c[:-1]] for c in choices))
+    for combo in itertools.islice(combos, MAX_CONTEXTS):
+        picked = [(key, value) for key, value in zip(keys, combo, strict=True) if value is not None]
         full = dict(base)
         for key in keys:
             full.pop(key, None)
-        full.update((key, value) for key, value in zip(keys, combo) if value is not None)
-        yield full, chosen
-        count += 1
-        if count >= MAX_CONTEXTS:
-            return
+        full.update(picked)
+        yield full, {spelling[key]: value for key, value in picked}
 
 
-def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence[str], federated: Sequence[str]) -> bool:
+def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence[str],
+                      federated: Sequence[str]) -> bool:
     """Whether a rule's allow list covers this caller (an account or root ARN covers all its principals)."""
-    from .callers import CallerKind
-
     if caller.kind is CallerKind.SERVICE:
         return any(s == "*" or s.lower() == caller.name.lower() for s in services)
     if caller.kind is CallerKind.FEDERATED:
@@ -406,8 +410,7 @@ def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence
             if entry.split(":")[4] == caller.account and (glob_match(name, caller.name) or
                                                            glob_match(entry, caller.principal_arn)):
                 return True
-        elif ":user/" in entry and caller.kind is CallerKind.USER:
-            if glob_match(entry, caller.principal_arn):
-                return True
+        elif ":user/" in entry and caller.kind is CallerKind.USER and glob_match(entry, caller.principal_arn):
+            return True
     return False
 

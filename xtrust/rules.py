@@ -25,14 +25,14 @@ from ._glob import glob_match
 from .errors import RulesError
 
 __all__ = [
-    "Severity",
+    "AssumeAllow",
     "Check",
     "Exemption",
-    "Scope",
-    "TrustAllow",
-    "AssumeAllow",
     "Rule",
     "RuleSet",
+    "Scope",
+    "Severity",
+    "TrustAllow",
     "load_rules",
     "parse_rules",
     "rules_schema",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from .checks import check_account

@@ -18,7 +18,7 @@ from .errors import InputError, PolicyError
 from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
 from .model import Policy, PolicyKind, parse_policy
 
-__all__ = ["load_snapshot", "parse_snapshot", "read_json_file", "SNAPSHOT_KEYS"]
+__all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
 
 SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 _ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):")

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xtrust import can_assume
+from xtrust._glob import glob_match
+from xtrust.callers import parse_caller
 from xtrust.checks import LOGIN_TRUST, OUTSIDER_IDENTITY, assume_violations, trust_violations
 from xtrust.model import PolicyKind, parse_policy
 from xtrust.representatives import allowed_principal
-from xtrust.callers import parse_caller
-from xtrust._glob import glob_match
 from xtrust.rules import TrustAllow
 
 L, D, X, Y = "987654321098", "123456789012", "444455556666", "210987654321"
