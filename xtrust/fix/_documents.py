@@ -1,0 +1,49 @@
+"""Documents as JSON, edited and re-parsed: the helpers the trust and identity planners share.
+
+A bare account ID in a Principal or an allow list means the account's root ARN, the whole account
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import Policy, PolicyKind, parse_policy
+
+__all__ = ["canonical_entry", "entry_account", "is_account_entry", "one_or_list", "rebuild"]
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+def rebuild(policy: Policy, statements: Sequence[Mapping[str, Any]], kind: PolicyKind) -> Policy:
+    """A new document from edited statements, re-parsed (which validates it), keeping Version and Id."""
+    doc: dict[str, Any] = {}
+    if policy.version is not None:
+        doc["Version"] = policy.version
+    if policy.id is not None:
+        doc["Id"] = policy.id
+    items = [dict(s) for s in statements]
+    doc["Statement"] = items[0] if policy.statement_is_object and len(items) == 1 else items
+    return parse_policy(doc, kind=kind, source=policy.source)
+
+
+def one_or_list(values: Sequence[str], was_scalar: bool) -> Any:
+    return values[0] if was_scalar and len(values) == 1 else list(values)
+
+
+def canonical_entry(entry: str) -> str:
+    return f"arn:aws:iam::{entry}:root" if _ACCOUNT.match(entry) else entry
+
+
+def entry_account(entry: str) -> str:
+    if _ACCOUNT.match(entry):
+        return entry
+    parts = entry.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def is_account_entry(entry: str) -> bool:
+    return bool(_ACCOUNT.match(entry)) or entry.endswith(":root")
+
