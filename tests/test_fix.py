@@ -81,6 +81,28 @@ TRUST_CASES = [
     ("statement-left-with-no-principal-is-removed",
      doc(allow({"AWS": ROOT}), allow({"AWS": VENDOR}, Sid="Vendor")),
      doc(allow({"AWS": ROOT}))),
+    # Two statements let the same outsider in under different conditions (keys the caller controls): each
+    # is edited; neither is left open, and no Deny is needed.
+    ("two-statements-mfa-or-office-both-narrowed",
+     doc(allow({"AWS": [ROOT, VENDOR]}, Sid="Mfa", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+         allow({"AWS": [ROOT, VENDOR]}, Sid="Office", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})),
+     doc(allow({"AWS": [ROOT]}, Sid="Mfa", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+         allow({"AWS": [ROOT]}, Sid="Office", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}))),
+    ("two-statements-complementary-conditions-both-narrowed",
+     doc(allow({"AWS": [ROOT, VENDOR]}, Condition={"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+         allow({"AWS": [ROOT, VENDOR]}, Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})),
+     doc(allow({"AWS": [ROOT]}, Condition={"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+         allow({"AWS": [ROOT]}, Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))),
+    ("external-id-star-conditioned-and-mfa-account-dropped",
+     doc(allow("*", Condition={"StringEquals": {"sts:ExternalId": "abc"}}),
+         allow({"AWS": [ROOT, VENDOR]}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+     doc(allow("*", Condition={"StringEquals": {"sts:ExternalId": "abc"},
+                               "StringEqualsIfExists": {"aws:PrincipalAccount": LOGIN}}),
+         allow({"AWS": [ROOT]}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))),
+    ("second-statement-removed-when-its-outsider-needs-another-condition",
+     doc(allow({"AWS": [ROOT, VENDOR]}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+         allow({"AWS": VENDOR}, Sid="Vendor", Condition={"StringEquals": {"sts:ExternalId": "abc"}})),
+     doc(allow({"AWS": [ROOT]}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))),
     ("not-principal-gets-a-deny",
      doc({"Effect": "Allow", "NotPrincipal": {"AWS": VENDOR}, "Action": "sts:AssumeRole"}),
      doc({"Effect": "Allow", "NotPrincipal": {"AWS": VENDOR}, "Action": "sts:AssumeRole"},
@@ -98,6 +120,17 @@ def test_trust_fix(document: dict[str, Any], expected: dict[str, Any]) -> None:
     assert fix.operation is Operation.UPDATE_ASSUME_ROLE_POLICY and fix.entity == "R"
     assert fix.after.to_json() == expected
     assert fix.before is not None and fix.before.to_json() == document
+
+
+SURGICAL = [c for c in TRUST_CASES if c[0].startswith(("two-statements", "external-id", "second-statement"))]
+
+
+@pytest.mark.parametrize("document", [c[1] for c in SURGICAL], ids=[c[0] for c in SURGICAL])
+def test_every_statement_letting_an_outsider_in_is_edited_without_a_deny(document: dict[str, Any]) -> None:
+    """Each statement that lets an outsider in under some context is edited: none is left for a Deny to cover."""
+    (fix,) = plan_trust(document).fixes
+    assert all(s.effect.value == "Allow" for s in fix.after.statements)
+    assert "Deny" not in fix.summary
 
 
 def test_star_is_narrowed_when_no_service_may_assume() -> None:

@@ -1,12 +1,14 @@
 """Fixing a role's trust policy: the smallest change that lets only the allowed principals assume it.
 
-Candidates, smallest change first; the first that :func:`xtrust.verify.verify_trust` accepts is offered:
+The statements edited are every one that lets a caller outside the allow list in under *some* request
+context, not only those behind the first context the check found. Candidates, smallest change first; the
+first that :func:`xtrust.verify.verify_trust` accepts is offered:
 
 1. drop the principals outside the allow list and keep the allowed ones; narrow ``*`` (and a whole account
    of which only some principals are allowed) to the allowed principals; remove a statement left with no
    principal;
 2. keep ``*`` and add a condition on ``aws:PrincipalAccount`` (``StringEqualsIfExists`` when AWS services
-   may assume the role: a service call carries no principal account);
+   may assume the role: a service call carries no principal account), the other statements edited as in 1.;
 3. add a Deny statement for every principal outside the allowed accounts (``NotPrincipal`` and conditions
    that cannot be edited surgically), exempting the AWS services the rule allows.
 
@@ -23,13 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..callers import ASSUME_ROLE, parse_caller
-from ..checks import trust_violations
+from ..callers import ASSUME_ROLE, parse_caller, parse_role
+from ..checks import OUTSIDER_IDENTITY, TrustVerdict, trust_violations
 from ..errors import PolicyError
+from ..evaluate import build_context, decide
 from ..findings import Finding
 from ..inventory import Role
 from ..model import Effect, Policy, PolicyKind, PrincipalForm, PrincipalKind, Statement
-from ..representatives import allowed_principal
+from ..representatives import allowed_principal, contexts
 from ..rules import Rule, RuleSet, TrustAllow
 from ..verify import Quotas, verify_trust
 from ._documents import canonical_entry, entry_account, is_account_entry, one_or_list, rebuild
@@ -159,47 +162,56 @@ def _trust_candidates(trust: Policy, offending: set[int], ctx: _TrustContext) ->
         with contextlib.suppress(PolicyError):  # not a document IAM would take: no candidate
             out.append((summary, rebuild(trust, kept, PolicyKind.TRUST)))
 
-    # 1. drop / narrow principals; remove statements left with none
-    edited: list[Mapping[str, Any] | None] = list(originals)
-    notes: list[str] = []
-    surgical = True
-    for index in sorted(offending):
+    def narrowed_at(index: int) -> tuple[Mapping[str, Any] | None, str] | None:
+        """Statement ``index`` with its disallowed principals dropped (None: removed), and the note."""
         statement = trust.statements[index]
         narrowed = _narrow_principal_block(statement, ctx) if statement.effect is Effect.ALLOW else None
         if narrowed is None:
-            surgical = False
-            break
+            return None
         block, changes = narrowed
         label = f"/Statement/{index}" + (f" ({statement.sid})" if statement.sid else "")
         if block is None:
-            edited[index] = None
-            notes.append(f"removed {label}, left with no principal")
-        else:
-            edited[index] = {**originals[index], "Principal": block}
-            notes.append(f"{label}: {'; '.join(changes)}")
-    if surgical:
+            return None, f"removed {label}, left with no principal"
+        return {**originals[index], "Principal": block}, f"{label}: {'; '.join(changes)}"
+
+    # 1. drop / narrow principals; remove statements left with none
+    edited: list[Mapping[str, Any] | None] = list(originals)
+    notes: list[str] = []
+    for index in sorted(offending):
+        narrowed = narrowed_at(index)
+        if narrowed is None:
+            break
+        edited[index], note = narrowed
+        notes.append(note)
+    else:
         build(edited, "; ".join(notes))
 
-    # 2. "*" kept, with a condition on aws:PrincipalAccount
+    # 2. "*" kept, with a condition on aws:PrincipalAccount (the other statements narrowed as in 1.)
     if all(is_account_entry(e) for e in ctx.entries) and ctx.entries:
         accounts = list(dict.fromkeys(entry_account(e) for e in ctx.entries))
         for operator in ("StringEquals", "StringEqualsIfExists"):
             conditioned: list[Mapping[str, Any] | None] = list(originals)
-            ok = True
+            starred: list[int] = []
+            narrowings: list[str] = []
             for index in sorted(offending):
                 statement = trust.statements[index]
                 principal = statement.principal
-                if statement.effect is not Effect.ALLOW or principal is None or not principal.is_any:
-                    ok = False
+                if statement.effect is Effect.ALLOW and principal is not None and principal.is_any:
+                    changed = _with_condition(originals[index], operator, "aws:PrincipalAccount", accounts)
+                    if changed is None:
+                        break
+                    conditioned[index] = changed
+                    starred.append(index)
+                    continue
+                narrowed = narrowed_at(index)
+                if narrowed is None:
                     break
-                changed = _with_condition(originals[index], operator, "aws:PrincipalAccount", accounts)
-                if changed is None:
-                    ok = False
-                    break
-                conditioned[index] = changed
-            if ok:
-                build(conditioned, f"added {operator} aws:PrincipalAccount {', '.join(accounts)} to "
-                                   + ", ".join(f"/Statement/{i}" for i in sorted(offending)))
+                conditioned[index], note = narrowed
+                narrowings.append(note)
+            else:
+                if starred:
+                    build(conditioned, "; ".join([f"added {operator} aws:PrincipalAccount {', '.join(accounts)} to "
+                                                  + ", ".join(f"/Statement/{i}" for i in starred), *narrowings]))
 
     # 3. a Deny statement for everyone outside the allow list
     actions: list[str] = []
@@ -215,6 +227,32 @@ def _trust_candidates(trust: Policy, offending: set[int], ctx: _TrustContext) ->
     return out
 
 
+def _letting_through(trust: Policy, role_arn: str, verdict: TrustVerdict, now: datetime) -> set[int]:
+    """The positions of every statement that lets a violating caller through under *some* request context.
+
+    A violation carries the statements behind the first context that gets its caller through; another
+    statement may let the same caller in under another condition (``aws:MultiFactorAuthPresent`` here,
+    ``aws:SourceIp`` there: keys the caller controls). Each of them must be edited, or the edit of the first
+    leaves the others open. Every context is tried, as the check tries them
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html: any Allow
+    that applies, with no Deny, lets the request through).
+    """
+    role = parse_role(role_arn)
+    conditions = [c for s in trust.statements for c in s.conditions]
+    found = {ref.index for violation in verdict.violations for ref in violation.allows}
+    seen: set[tuple[str, str]] = set()
+    for violation in verdict.violations:
+        caller, action = violation.caller, violation.request.action
+        if (caller.arn, action) in seen:
+            continue
+        seen.add((caller.arn, action))
+        for context, _ in contexts(conditions, caller, build_context(caller), now):
+            decision = decide(caller, role, trust, (OUTSIDER_IDENTITY,), context, action)
+            if decision.allowed:
+                found.update(ref.index for ref in decision.trust.allows)
+    return found
+
+
 def plan_trust(finding: Finding, role: Role, rule: Rule, rules: RuleSet, quotas: Quotas,
                 now: datetime) -> Fix | Manual:
     assert isinstance(rule.allow, TrustAllow)
@@ -224,7 +262,7 @@ def plan_trust(finding: Finding, role: Role, rule: Rule, rules: RuleSet, quotas:
         return Manual(finding.id, finding.account, finding.resource,
                       "a service-linked role's trust policy cannot be edited")
     verdict = trust_violations(role.trust, role.arn, rule.allow, known_accounts=known, now=now)
-    offending = {ref.index for v in verdict.violations for ref in v.allows}
+    offending = _letting_through(role.trust, role.arn, verdict, now)
     if not offending:
         return Manual(finding.id, finding.account, finding.resource, "the finding no longer holds on this data")
     reasons: list[str] = []
