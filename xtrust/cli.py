@@ -21,12 +21,13 @@ from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
 from .findings import ErrorEntry, Report
+from .fix import AccountsKept, plan_fixes
 from .model import PolicyKind, load_document, parse_policy
 from .progress import progress_for
 from .render import format_decision
-from .report import FORMATS, render, report_filename, write_atomically
+from .report import FORMATS, render, report_filename, with_plan, write_atomically
 from .rules import RuleSet, Severity, load_rules
-from .scan import scan, scan_snapshots
+from .scan import scan, snapshot_sources
 from .suppress import apply_suppressions, load_suppressions
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INCOMPLETE", "EXIT_OK", "main"]
@@ -123,13 +124,14 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _live_report(rules: RuleSet, args: argparse.Namespace) -> Report:
+def _live_report(rules: RuleSet, args: argparse.Namespace, kept: AccountsKept | None) -> tuple[RuleSet, Report]:
     options = live_options(args)
     try:
         rules = resolve_projects(rules, options)
     except ScanError as exc:
-        return Report(errors=(ErrorEntry(exc.account, exc.message),))
-    return scan(rules, live_sources(rules.accounts, options, progress_for(quiet=args.quiet)))
+        return rules, Report(errors=(ErrorEntry(exc.account, exc.message),))
+    sources = live_sources(rules.accounts, options, progress_for(quiet=args.quiet))
+    return rules, scan(rules, kept.sources(sources) if kept else sources)
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -137,9 +139,16 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.snapshot and (args.assume_role or args.profile):
         raise XtrustError("give --snapshot files or live options (--assume-role, --profile), not both")
     suppressions = load_suppressions(args.suppressions) if args.suppressions else ()
-    report = scan_snapshots(rules, args.snapshot) if args.snapshot else _live_report(rules, args)
+    kept = AccountsKept() if args.plan_fixes else None
+    if args.snapshot:
+        sources = snapshot_sources(args.snapshot)
+        report = scan(rules, kept.sources(sources) if kept else sources)
+    else:
+        rules, report = _live_report(rules, args, kept)
     if args.suppressions:
         report = apply_suppressions(report, suppressions, datetime.now(timezone.utc).date())
+    if kept is not None:  # planned, never applied: nothing is written
+        report = with_plan(report, plan_fixes(rules, kept.accounts, report.active))
     _write_reports(report, args.format, args.output, args.output_dir)
     return _exit_code(report, Severity(args.fail_on))
 
@@ -203,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
                      f"({', '.join(s.value for s in Severity)}; default info: any finding)")
     sub.add_argument("--suppressions", metavar="FILE",
                      help="accepted exceptions (YAML): finding id or resource pattern, reason, expiry date")
+    sub.add_argument("--plan-fixes", action="store_true",
+                     help="plan a verified fix for each finding and show it in the report (the JSON \"fix\" "
+                     "field; diffs in html and markdown); nothing is written to AWS")
     add_live_options(sub)
     sub.set_defaults(run=_cmd_scan)
 

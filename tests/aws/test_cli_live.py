@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,29 @@ def test_snapshot_and_live_options_do_not_mix(tmp_path: Path, capsys: pytest.Cap
     rules = rules_file(tmp_path, DEV)
     code = main(["scan", "--rules", rules, "--snapshot", "x.json", "--assume-role", AUDIT_ROLE])
     assert code == 2 and "not both" in capsys.readouterr().err
+
+
+def test_live_scan_plans_the_fixes_a_snapshot_scan_plans_and_writes_nothing(
+        world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = rules_file(tmp_path, DEV)
+    before, after = tmp_path / "before", tmp_path / "after"
+    assert main(["snapshot", "--rules", rules, "--output", str(before), "--assume-role", AUDIT_ROLE]) == 0
+    written = capsys.readouterr().out.split()
+
+    code = main(["scan", "--rules", rules, "--assume-role", AUDIT_ROLE, "--format", "json", "--quiet", "--plan-fixes"])
+    live = json.loads(capsys.readouterr().out)
+    assert code == 1 and any("fix" in f for f in live["findings"])
+    main(["scan", "--rules", rules, "--snapshot", *written, "--format", "json", "--plan-fixes"])
+    offline = json.loads(capsys.readouterr().out)
+    assert {f["id"]: f.get("fix") for f in live["findings"]} == {f["id"]: f.get("fix") for f in offline["findings"]}
+
+    assert main(["snapshot", "--rules", rules, "--output", str(after), "--assume-role", AUDIT_ROLE]) == 0
+    capsys.readouterr()
+    for name in (f"{DEV}.json", f"{LOGIN}.json"):  # as before, but for when the audit role was last used
+        assert unused(json.loads((after / name).read_text())) == unused(json.loads((before / name).read_text()))
+
+
+def unused(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot without RoleLastUsed, which IAM updates each time a scan assumes the audit role."""
+    roles = [{k: v for k, v in role.items() if k != "RoleLastUsed"} for role in snapshot.get("RoleDetailList", [])]
+    return {**snapshot, "RoleDetailList": roles}

@@ -9,7 +9,7 @@ none is accepted the finding is listed as manual, with the reason.
 | :mod:`.values` | ``Operation``, ``Fix``, ``Manual``, ``Plan`` |
 | :mod:`.trust` | trust-policy fixes (a role in a project account) |
 | :mod:`.identity` | identity-policy fixes (a group or user in the login account) |
-| :mod:`.plan` | ``plan_account``, ``plan_fixes``, ``plan_for``: findings to a plan |
+| :mod:`.plan` | ``plan_account``, ``plan_fixes``, ``plan_for``: findings to a plan; ``AccountsKept`` |
 | :mod:`.diffs` | ``pretty``, ``diff``, ``format_plan``: the plan for people |
 
 (IAM: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html,
@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from ..verify import Quotas
 from .diffs import diff, format_plan, pretty
-from .plan import plan_account, plan_fixes, plan_for
+from .plan import AccountsKept, plan_account, plan_fixes, plan_for
 from .values import GUARD_POLICY_NAME, Fix, Manual, Operation, Plan
 
 __all__ = [
     "GUARD_POLICY_NAME",
+    "AccountsKept",
     "Fix",
     "Manual",
     "Operation",

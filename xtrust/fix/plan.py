@@ -6,7 +6,7 @@ left alone; a finding no verified fix is found for is listed as manual, with the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from functools import partial
@@ -20,7 +20,7 @@ from .identity import IdentityPlanner
 from .trust import plan_trust
 from .values import Fix, Manual, Plan
 
-__all__ = ["plan_account", "plan_fixes", "plan_for"]
+__all__ = ["AccountsKept", "plan_account", "plan_fixes", "plan_for"]
 
 
 def plan_account(rules: RuleSet, account: Account, findings: Iterable[Finding], *, quotas: Quotas | None = None,
@@ -75,3 +75,26 @@ def plan_for(rules: RuleSet, accounts: Sequence[Account], errors: Sequence[Error
         kept = tuple(e for e in report.errors if e.account not in failed)
         report = replace(report, errors=(*errors, *kept))
     return report, plan_fixes(rules, accounts, report.active, quotas=quotas, now=now)
+
+
+class AccountsKept:
+    """Keeps each account a scan loads, so that its findings can be planned without reading the accounts a
+    second time (live, that is a second GetAccountAuthorizationDetails per account). It holds every account
+    of the scan at once, where a scan alone holds one at a time: use it only when fixes are wanted."""
+
+    def __init__(self) -> None:
+        self._accounts: list[Account] = []
+
+    @property
+    def accounts(self) -> tuple[Account, ...]:
+        return tuple(self._accounts)
+
+    def sources(self, sources: Iterable[AccountSource]) -> Iterator[AccountSource]:
+        """The same sources, each remembering the account it loads."""
+        for source in sources:
+            yield AccountSource(source.label, partial(self._load, source))
+
+    def _load(self, source: AccountSource) -> Account:
+        account = source.load()
+        self._accounts.append(account)
+        return account

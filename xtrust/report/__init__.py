@@ -74,7 +74,8 @@ def render(report: Report, fmt: str) -> str:
 
 
 class _PlannedFix(Protocol):
-    finding: str
+    @property
+    def finding(self) -> str: ...
 
     def to_json(self) -> dict[str, Any]: ...
 
@@ -85,12 +86,19 @@ class _Plan(Protocol):
 
 
 def with_plan(report: Report, plan: _Plan) -> Report:
-    """The report with each finding carrying its planned fixes (``{"fixes": [...]}``, as ``xtrust fix`` plans
-    them), so that the formats show them: diffs in HTML and Markdown, ``properties.fixes`` in SARIF."""
+    """The report with each finding carrying its planned fix in the JSON report's ``fix`` field, as ``xtrust
+    fix`` plans it: ``operation``, ``policy_name`` or ``policy_arn``, ``before``, ``after``, ``summary``…
+    A finding that takes several writes (an identity finding granted by more than one document) carries the
+    first of them, and every one under ``fixes``. The formats show them: diffs in HTML and Markdown,
+    ``properties.fixes`` in SARIF."""
     by_finding: dict[str, list[dict[str, Any]]] = {}
     for fix in plan.fixes:
         by_finding.setdefault(fix.finding, []).append(fix.to_json())
-    findings = tuple(f.with_fix({"fixes": by_finding[f.id]}) if f.id in by_finding else f for f in report.findings)
+
+    def field(fixes: list[dict[str, Any]]) -> dict[str, Any]:
+        return fixes[0] if len(fixes) == 1 else {**fixes[0], "fixes": fixes}
+
+    findings = tuple(f.with_fix(field(by_finding[f.id])) if f.id in by_finding else f for f in report.findings)
     return replace(report, findings=findings)
 
 
