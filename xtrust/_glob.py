@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["glob_match", "glob_matcher", "glob_regex", "has_wildcard"]
+__all__ = ["glob_any", "glob_match", "glob_matcher", "glob_regex", "has_wildcard"]
 
 
 @lru_cache(maxsize=8192)
@@ -74,6 +74,19 @@ def glob_matcher(pattern: str, ignore_case: bool = False) -> Callable[[str], boo
     if not middle and not last and "?" not in first:
         return lambda value: value.startswith(first)
     return lambda value: _segments_match(first, middle, last, value)
+
+
+@lru_cache(maxsize=65536)
+def glob_any(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """A function telling whether a value matches any of the patterns as a whole (a truthy result when it
+    does): a set lookup for the patterns without wildcards, then each of the others."""
+    literal = frozenset(p for p in patterns if not has_wildcard(p))
+    wild = tuple(glob_matcher(p) for p in dict.fromkeys(patterns) if has_wildcard(p))
+    if not wild:
+        return literal.__contains__
+    if not literal and len(wild) == 1:
+        return wild[0]
+    return lambda value: value in literal or any(match(value) for match in wild)
 
 
 def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:

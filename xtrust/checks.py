@@ -15,18 +15,31 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from ._glob import glob_matcher, glob_regex, has_wildcard
+from ._glob import glob_any, glob_matcher, glob_regex, has_wildcard
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
-from .evaluate import _VARIABLE, StatementRef, _action_matches, _side, build_context, decide
+from .evaluate import (
+    _VARIABLE,
+    Match,
+    StatementRef,
+    _action_matches,
+    _not_principal_exempts,
+    _side,
+    build_context,
+    decide,
+    principal_match,
+)
 from .findings import Counterexample, Finding
-from .inventory import Account, Group, Role, User
+from .inventory import Account, Grant, Group, Role, User
 from .model import Effect, Policy, PolicyKind, Statement, parse_policy
 from .representatives import (
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
+    RoleMentions,
     allowed_principal,
+    context_count,
     contexts,
-    role_candidates,
+    role_candidates_of,
+    role_mentions,
     trust_candidates,
 )
 from .rules import AssumeAllow, Check, Rule, RuleSet, TrustAllow
@@ -112,6 +125,10 @@ def trust_violations(
         caller = candidate.caller
         if allowed_principal(caller, entries, allow.services, allow.federated):
             continue
+        if not _may_let_in(trust, caller):
+            # No context gets this caller through: every one would be tried and refused.
+            truncated = truncated or context_count(conditions, caller, moment) >= MAX_CONTEXTS
+            continue
         tried = 0
         for context, chosen in contexts(conditions, caller, build_context(caller), moment):
             tried += 1
@@ -122,6 +139,23 @@ def trust_violations(
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
     return TrustVerdict(tuple(found), truncated)
+
+
+def _may_let_in(trust: Policy, caller: Caller) -> bool:
+    """Whether some Allow statement of the trust policy names the caller — through its Principal, or a
+    NotPrincipal that does not leave it out. Without one, the trust side allows nothing, in any request
+    context (evaluate._statement_applies), and the request is refused."""
+    for statement in trust.statements:
+        if statement.effect is not Effect.ALLOW:
+            continue
+        if statement.principal is not None:
+            named = principal_match(statement.principal, caller) is not Match.NONE
+        else:
+            named = statement.not_principal is not None and not _not_principal_exempts(
+                statement.not_principal, caller, statement.effect)
+        if named:
+            return True
+    return False
 
 
 def _entry_accounts(entries: Iterable[str]) -> list[str]:
@@ -157,21 +191,22 @@ def assume_violations(
     memo = AssumeMemo() if memo is None else memo
     known = [*known_accounts, *_entry_accounts(allow_roles), caller.account]
     conditions = [c for p in policies for s in p.statements for c in s.conditions]
-    outside = memo.outside(allow_roles)
     shapes = memo.shapes(policies)
+    literal = None if conditions else memo.literal_targets(shapes)
+    candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
+    if not conditions and caller.is_iam:
+        outside_arns = memo.outside_of(allow_roles, candidates)
+        return AssumeVerdict(_unconditional_violations(policies, shapes, caller, outside_arns, memo))
+    outside = memo.outside(allow_roles)
     base = build_context(caller)
-    # Without conditions there is one context to try, the same for every role ARN.
-    single = None if conditions else list(contexts(conditions, caller, base, moment))
     found: list[Violation] = []
     truncated = False
-    literal = None if conditions else _literal_targets(policies)
-    candidates = literal if literal is not None else role_candidates(policies, known, allow_roles, caller.name)
     for arn in candidates:
         if not outside(arn):
             continue
         tried = 0
         role = memo.role(arn)
-        for context, chosen in single or contexts(conditions, caller, base, moment):
+        for context, chosen in contexts(conditions, caller, base, moment):
             tried += 1
             if not memo.identity_allows(shapes, caller, arn, context):
                 continue  # the identity policies do not let this request through: no need to decide it
@@ -184,10 +219,43 @@ def assume_violations(
     return AssumeVerdict(tuple(found), truncated)
 
 
+def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,
+                              outside: Sequence[str], memo: AssumeMemo) -> tuple[Violation, ...]:
+    """Without conditions there is one request context, the caller's own, and the role trusts the caller's
+    account (LOGIN_TRUST): the trust side allows, no session tags are passed, and the caller (a user or a
+    role session) may call STS, so the decision is the identity side's — some statement allows and none
+    denies — and its allowing statements are the identity policies' own, in order.
+
+    ``outside`` are the candidate role ARNs outside the allow list, in order. A document is asked only
+    about the ARNs it can reach (``_Shape.reach``)."""
+    context = build_context(caller)
+    said: dict[str, list[tuple[_SideFlags, str]]] = {}
+    for shape, policy in zip(shapes, policies, strict=True):
+        if shape.reach == ():
+            continue  # none of its statements can apply to sts:AssumeRole
+        label = policy.source or "identity policies"
+        known = memo.sides(shape, context)
+        for arn in outside if shape.reach is None else [a for a in outside if a.startswith(shape.reach)]:
+            side = known.get(arn)
+            if side is None:
+                side = known[arn] = memo.side(shape, caller, arn, context)
+            if side is not _NOTHING:
+                said.setdefault(arn, []).append((side, label))
+    found = []
+    for arn in outside:
+        sides = said.get(arn)
+        if sides is None or any(denied for (_, denied), _ in sides):
+            continue
+        allows = tuple(ref if ref.policy == label else _relabel(ref, label)
+                       for (refs, _), label in sides for ref in refs)
+        if allows:
+            found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, {}), allows, caller))
+    return tuple(found)
+
+
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
 
 
-@lru_cache(maxsize=65536)
 def _statement_targets(statement: Statement) -> tuple[str, ...] | None:
     """The role ARNs an Allow statement can let sts:AssumeRole reach when it lists them literally; None when
     it uses wildcards, NotResource or policy variables (then representatives are needed)."""
@@ -196,19 +264,30 @@ def _statement_targets(statement: Statement) -> tuple[str, ...] | None:
     return tuple(v for v in statement.resource.values if _ROLE_ARN.match(v))
 
 
+def _document_targets(policy: Policy) -> tuple[str, ...] | None:
+    """The role ARNs the Allow statements of one document that can apply to sts:AssumeRole list literally,
+    in order; None when one of them does not list them literally."""
+    targets: list[str] = []
+    for statement in policy.statements:
+        if statement.effect is not Effect.ALLOW or not _may_assume(statement):
+            continue
+        listed = _statement_targets(statement)
+        if listed is None:
+            return None
+        targets.extend(listed)
+    return tuple(targets)
+
+
 def _literal_targets(policies: Sequence[Policy]) -> list[str] | None:
     """Without conditions, when every Allow statement that can apply to sts:AssumeRole names its role ARNs
     literally, those ARNs are the only requests that can get through: a request on any other ARN matches no
     Allow. Exact, and much smaller than the representatives (lists of role ARNs are the common case)."""
     targets: list[str] = []
     for policy in policies:
-        for statement in policy.statements:
-            if statement.effect is not Effect.ALLOW or not _may_assume(statement):
-                continue
-            listed = _statement_targets(statement)
-            if listed is None:
-                return None
-            targets.extend(listed)
+        listed = _document_targets(policy)
+        if listed is None:
+            return None
+        targets.extend(listed)
     return list(dict.fromkeys(targets))
 
 
@@ -223,10 +302,13 @@ class AssumeMemo:
     """Work shared by the identity-assume checks of one account; it changes no result.
 
     - whether a role ARN is outside an allow list, once per (allow list, ARN), and the parsed role ARN;
-    - whether one identity policy allows or denies ``sts:AssumeRole`` on an ARN, once per (document, ARN,
-      the request-context values the document reads): the groups and users of an account hold the same
-      few documents, and a request can only get through if some policy allows it and none denies it, so
-      the full decision is made only for requests that pass that test.
+    - of each document: what it contributes to the role candidates, the role ARNs it lists literally,
+      and whether its verdict depends on who the caller is;
+    - whether one identity policy allows or denies ``sts:AssumeRole`` on an ARN, and through which
+      statements, once per (document, ARN, the request-context values the document reads): the groups
+      and users of an account hold the same few documents, and a request can only get through if some
+      policy allows it and none denies it, so the full decision is made only for requests that pass that
+      test.
 
     Of a document, only the statements whose Action can match sts:AssumeRole can apply. When each of those
     names its resources without policy variables, an ARN that none of the patterns matches is one no
@@ -237,27 +319,27 @@ class AssumeMemo:
     """
 
     def __init__(self) -> None:
-        self._outside: dict[tuple[str, ...], Callable[[str], bool]] = {}
+        self._outside: dict[tuple[str, ...], _AllowList] = {}
         self._roles: dict[str, RoleRef] = {}
         self._shapes: dict[int, _Shape] = {}
-        self._sides: dict[tuple[object, ...], tuple[bool, bool]] = {}
+        self._sides: dict[tuple[object, ...], dict[str, _SideFlags]] = {}
+        self._grants: dict[int, tuple[list[Grant], list[str]]] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
+        """Whether a role ARN is outside the allow list (glob patterns). An ARN found outside is parsed as a
+        role ARN: a candidate that is not one fails as its decision would."""
+        return self._allow_list(allow_roles).outside
+
+    def outside_of(self, allow_roles: Sequence[str], arns: Iterable[str]) -> list[str]:
+        """The ARNs outside the allow list, in order."""
+        return self._allow_list(allow_roles).filter(arns)
+
+    def _allow_list(self, allow_roles: Sequence[str]) -> _AllowList:
         patterns = tuple(allow_roles)
-        test = self._outside.get(patterns)
-        if test is None:
-            seen: dict[str, bool] = {}
-            # glob_match, all patterns at once: a pattern without wildcards compiles to itself.
-            listed = re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns) or "(?!)", re.DOTALL)
-
-            def test(arn: str) -> bool:
-                answer = seen.get(arn)
-                if answer is None:
-                    answer = seen[arn] = listed.fullmatch(arn) is None
-                return answer
-
-            self._outside[patterns] = test
-        return test
+        listed = self._outside.get(patterns)
+        if listed is None:
+            listed = self._outside[patterns] = _AllowList(patterns, self.role)
+        return listed
 
     def role(self, arn: str) -> RoleRef:
         role = self._roles.get(arn)
@@ -265,32 +347,38 @@ class AssumeMemo:
             role = self._roles[arn] = parse_role(arn)
         return role
 
+    def grants(self, account: Account, principal: Group | User) -> tuple[list[Grant], list[str]]:
+        """``account.grants(principal)``, once per principal (a user's groups are asked for again)."""
+        got = self._grants.get(id(principal))
+        if got is None:
+            got = self._grants[id(principal)] = account.grants(principal)
+        return got
+
     def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
         return [self._shape(p) for p in policies]
+
+    def names_the_caller(self, policy: Policy) -> bool:
+        return self._shape(policy).names_the_caller
+
+    def literal_targets(self, shapes: Sequence[_Shape]) -> list[str] | None:
+        """:func:`_literal_targets` of the shapes' documents."""
+        targets: list[str] = []
+        for shape in shapes:
+            if shape.targets is None:
+                return None
+            targets.extend(shape.targets)
+        return list(dict.fromkeys(targets))
+
+    def candidates(self, shapes: Sequence[_Shape], known_accounts: Iterable[str], known_roles: Sequence[str],
+                   username: str) -> list[str]:
+        """:func:`role_candidates` of the shapes' documents."""
+        return role_candidates_of([s.mentions for s in shapes], known_accounts, known_roles, username)
 
     def _shape(self, policy: Policy) -> _Shape:
         key = id(policy.statements)
         shape = self._shapes.get(key)
         if shape is None:
-            reads: dict[str, None] = {}
-            patterns: list[str] | None = []
-            for s in policy.statements:
-                if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
-                        s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
-                    continue
-                texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
-                for condition in s.conditions:
-                    reads[condition.key_lower] = None
-                    texts += condition.values
-                for text in texts:
-                    for name in _VARIABLE.findall(text):
-                        reads[name.partition(",")[0].strip().lower()] = None
-                if patterns is not None and s.resource is not None and not any("${" in v for v in s.resource.values):
-                    patterns += s.resource.values
-                else:
-                    patterns = None
-            matchers = None if patterns is None else tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
-            shape = self._shapes[key] = _Shape(policy, key, matchers, tuple(reads))
+            shape = self._shapes[key] = _shape_of(policy, key)
         return shape
 
     def identity_allows(self, shapes: Sequence[_Shape], caller: Caller, arn: str,
@@ -298,23 +386,111 @@ class AssumeMemo:
         """Whether some statement of the policies allows sts:AssumeRole on ``arn`` in ``context`` and none
         denies it (the identity side of the decision, from the evaluator, one document at a time)."""
         allowed = False
-        sides = self._sides
         for shape in shapes:
-            if shape.matchers is not None:
-                for match in shape.matchers:
-                    if match(arn):
-                        break
-                else:
-                    continue  # no statement of this policy applies to the request
-            key = (shape.key, arn, *(context.get(k) for k in shape.reads)) if shape.reads else (shape.key, arn)
-            flags = sides.get(key)
-            if flags is None:
-                side = _side("identity policies", (shape.policy,), caller, ASSUME_ROLE, arn, context, trust=False)
-                flags = sides[key] = (bool(side.allows), bool(side.denies))
-            if flags[1]:
+            known = self.sides(shape, context)
+            side = known.get(arn)
+            if side is None:
+                side = known[arn] = self.side(shape, caller, arn, context)
+            if side[1]:
                 return False
-            allowed = allowed or flags[0]
+            allowed = allowed or bool(side[0])
         return allowed
+
+    def sides(self, shape: _Shape, context: Mapping[str, tuple[str, ...]]) -> dict[str, _SideFlags]:
+        """What one document says, by role ARN, in contexts that agree with ``context`` on what it reads."""
+        key = (shape.key, *(context.get(k) for k in shape.reads))
+        known = self._sides.get(key)
+        if known is None:
+            known = self._sides[key] = {}
+        return known
+
+    @staticmethod
+    def side(shape: _Shape, caller: Caller, arn: str, context: Mapping[str, tuple[str, ...]]) -> _SideFlags:
+        """The statements of one document that allow sts:AssumeRole on ``arn``, and whether one denies it."""
+        if shape.plain is not None:
+            return _plain_side(shape.plain, arn)
+        if shape.matchers is not None and not any(match(arn) for match in shape.matchers):
+            return _NOTHING  # no statement of this policy applies to the request
+        side = _side("identity policies", (shape.policy,), caller, ASSUME_ROLE, arn, context, trust=False)
+        return side.allows, bool(side.denies)
+
+
+_SideFlags = tuple[tuple[StatementRef, ...], bool]
+
+
+class _AllowList:
+    """One allow list of role ARN patterns, and what it says of each ARN asked about."""
+
+    def __init__(self, patterns: tuple[str, ...], check_role: Callable[[str], object]) -> None:
+        # glob_match, all patterns at once: a pattern without wildcards compiles to itself.
+        self._listed = re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns) or "(?!)", re.DOTALL)
+        self._check_role = check_role
+        self._seen: dict[str, bool] = {}
+
+    def outside(self, arn: str) -> bool:
+        answer = self._seen.get(arn)
+        if answer is None:
+            answer = self._listed.fullmatch(arn) is None
+            if answer:
+                self._check_role(arn)
+            self._seen[arn] = answer
+        return answer
+
+    def filter(self, arns: Iterable[str]) -> list[str]:
+        seen = self._seen
+        arns = list(arns)
+        for arn in [a for a in arns if a not in seen]:
+            self.outside(arn)
+        return [a for a in arns if seen[a]]
+_NOTHING: _SideFlags = ((), False)
+
+
+@dataclass(frozen=True)
+class _PlainStatement:
+    """A statement that can apply to sts:AssumeRole and reads nothing from the request context: it applies to
+    a role ARN when its Resource matches it, or its NotResource does not (evaluate._statement_applies)."""
+
+    ref: StatementRef
+    deny: bool
+    resource: Callable[[str], object] | None
+    not_resource: Callable[[str], object] | None
+
+
+def _plain_statements(policy: Policy) -> tuple[_PlainStatement, ...] | None:
+    """The statements of a document that can apply to sts:AssumeRole, when none of them has a condition or a
+    policy variable to substitute; None otherwise (the evaluator decides then)."""
+    out = []
+    label = policy.source or "identity policies"
+    for s in policy.statements:
+        if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
+                s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+            continue
+        if s.resource is None and s.not_resource is None:
+            continue  # an identity statement without Resource or NotResource applies to nothing
+        values = (s.resource or s.not_resource).values  # type: ignore[union-attr]
+        if s.conditions or (policy.substitutes_variables and any("${" in v for v in values)):
+            return None
+        ref = StatementRef(label, s.index, s.sid, s.effect, s.pointer, s, Match.DIRECT)
+        matcher = glob_any(values)
+        out.append(_PlainStatement(ref, s.effect is Effect.DENY, matcher if s.resource is not None else None,
+                                   matcher if s.resource is None else None))
+    return tuple(out)
+
+
+def _plain_side(statements: Sequence[_PlainStatement], arn: str) -> _SideFlags:
+    allows: list[StatementRef] = []
+    denied = False
+    for s in statements:
+        if s.resource(arn) if s.resource is not None else not s.not_resource(arn):  # type: ignore[misc]
+            if s.deny:
+                denied = True
+            else:
+                allows.append(s.ref)
+    return (tuple(allows), denied) if allows or denied else _NOTHING
+
+
+def _relabel(ref: StatementRef, label: str) -> StatementRef:
+    return StatementRef(label, ref.index, ref.sid, ref.effect, ref.pointer, ref.statement, ref.via)
 
 
 @dataclass(frozen=True)
@@ -323,6 +499,50 @@ class _Shape:
     key: int
     matchers: tuple[Callable[[str], object], ...] | None  # None: some statement may apply to any ARN
     reads: tuple[str, ...]
+    mentions: RoleMentions
+    targets: tuple[str, ...] | None  # see _document_targets
+    names_the_caller: bool  # see _names_the_caller
+    plain: tuple[_PlainStatement, ...] | None  # see _plain_statements
+    reach: tuple[str, ...] | None  # see _reach
+
+
+def _shape_of(policy: Policy, key: int) -> _Shape:
+    reads: dict[str, None] = {}
+    patterns: list[str] | None = []
+    for s in policy.statements:
+        if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
+                s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+            continue
+        texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
+        for condition in s.conditions:
+            reads[condition.key_lower] = None
+            texts += condition.values
+        for text in texts:
+            for name in _VARIABLE.findall(text):
+                reads[name.partition(",")[0].strip().lower()] = None
+        if patterns is not None and s.resource is not None and not any("${" in v for v in s.resource.values):
+            patterns += s.resource.values
+        else:
+            patterns = None
+    matchers = None if patterns is None else tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
+    return _Shape(policy, key, matchers, tuple(reads), role_mentions(policy), _document_targets(policy),
+                  _names_the_caller(policy), _plain_statements(policy), _reach(policy))
+
+
+def _reach(policy: Policy) -> tuple[str, ...] | None:
+    """What every role ARN a statement of the document can apply to (for sts:AssumeRole) starts with: the
+    literal beginning of each Resource pattern, up to its first wildcard or policy variable (resources match
+    case-sensitively). None when a statement can apply to any ARN (NotResource); () when none can apply."""
+    starts: list[str] = []
+    for s in policy.statements:
+        if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
+                s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+            continue
+        if s.not_resource is not None:
+            return None
+        for pattern in s.resource.values if s.resource is not None else ():
+            starts.append(re.split(r"[*?$]", pattern, maxsplit=1)[0])
+    return tuple(dict.fromkeys(starts))
 
 
 # --- turning verdicts into findings -------------------------------------------------------------
@@ -422,7 +642,6 @@ def _allowed_roles(allow: AssumeAllow, principal: Group | User) -> tuple[str, ..
     return tuple(dict.fromkeys(roles))
 
 
-@lru_cache(maxsize=65536)
 def _names_the_caller(policy: Policy) -> bool:
     """Whether a document's verdict depends on who the caller is: a statement that can apply to
     sts:AssumeRole with a condition on a key that names the principal (aws:username, aws:PrincipalArn…) or
@@ -440,7 +659,7 @@ def _names_the_caller(policy: Policy) -> bool:
     return False
 
 
-def _covered_by_groups(account: Account, user: User, checked_groups: set[str]) -> bool:
+def _covered_by_groups(account: Account, user: User, checked_groups: set[str], memo: AssumeMemo) -> bool:
     """A user with no policies of its own, whose groups are all checked and whose documents do not depend on
     who the caller is, can reach nothing its groups' own checks have not found: a group's check stands for
     any member, and the other groups of the user can only add Deny statements to it."""
@@ -450,8 +669,8 @@ def _covered_by_groups(account: Account, user: User, checked_groups: set[str]) -
         group = account.group(name)
         if group is None or group.arn not in checked_groups:
             return False
-        grants, missing = account.grants(group)
-        if missing or any(_names_the_caller(g.document) for g in grants):
+        grants, missing = memo.grants(account, group)
+        if missing or any(memo.names_the_caller(g.document) for g in grants):
             return False
     return True
 
@@ -460,7 +679,8 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
                     known: Sequence[str], cache: dict[object, AssumeVerdict], now: datetime,
                     memo: AssumeMemo | None = None) -> None:
     assert isinstance(rule.allow, AssumeAllow)
-    grants, missing = account.grants(principal)
+    memo = AssumeMemo() if memo is None else memo
+    grants, missing = memo.grants(account, principal)
     for arn in missing:
         collector.notes.append(f"{principal.arn}: attached {arn} is not in the account data; it cannot be checked")
     if not grants:
@@ -468,7 +688,7 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
     caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
     allow_roles = _allowed_roles(rule.allow, principal)
-    specific = any(_names_the_caller(g.document) for g in grants)
+    specific = any(memo.names_the_caller(g.document) for g in grants)
     # A user's counterexamples name the user; a group's name a fresh member, the same for every group.
     key = (tuple(id(g.document) for g in grants), allow_roles,
            caller_arn if specific or isinstance(principal, User) else "")
@@ -530,7 +750,7 @@ def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: date
         checked.append(principal.arn)
         if isinstance(principal, Group):
             groups_checked.add(principal.arn)
-        elif _covered_by_groups(account, principal, groups_checked):
+        elif _covered_by_groups(account, principal, groups_checked, memo):
             continue
         check_principal(rule, account, principal, collector, known, cache, now, memo)
     return list(collector.by_resource.values()), collector.notes, tuple(checked)

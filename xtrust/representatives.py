@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ._glob import glob_match, has_wildcard
 from .callers import (
@@ -50,11 +51,15 @@ __all__ = [
     "TIME_KEYS",
     "Candidate",
     "Constants",
+    "RoleMentions",
     "allowed_principal",
     "collect_constants",
+    "context_count",
     "contexts",
     "fresh_account",
     "role_candidates",
+    "role_candidates_of",
+    "role_mentions",
     "trust_candidates",
 ]
 
@@ -238,33 +243,69 @@ def role_candidates(
     """Role ARNs whose decisions cover every role ARN: each role ARN and pattern the policies name (patterns
     instantiated with a fresh name for ``*`` and ``?``, with and without a path, variables resolved for
     this caller), each known role, and a fresh role in every account mentioned and in a stranger's."""
-    constants = collect_constants(policies)
-    accounts = sorted(constants.accounts | set(known_accounts))
+    return role_candidates_of([role_mentions(p) for p in policies], known_accounts, known_roles, username)
+
+
+@dataclass(frozen=True)
+class RoleMentions:
+    """What one document contributes to the role candidates: the accounts and the resources it names.
+    Candidates of several documents are built from the union of their accounts and the concatenation
+    of their resources, so a document's mentions can be collected once and shared."""
+
+    accounts: frozenset[str]
+    resources: tuple[str, ...]
+
+
+def role_mentions(policy: Policy) -> RoleMentions:
+    constants = collect_constants([policy])
+    return RoleMentions(frozenset(constants.accounts), tuple(constants.resources))
+
+
+def role_candidates_of(
+    mentions: Sequence[RoleMentions], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
+) -> list[str]:
+    """:func:`role_candidates` from the documents' mentions (:func:`role_mentions`), in the same order."""
+    accounts = sorted(set(known_accounts).union(*(m.accounts for m in mentions)))
     stranger = fresh_account(accounts)
-    names: list[str] = ["any", "any-path/any"]
-    out: list[str] = []
+    names: list[str] = ["any", "any-path/any", *_known_role_names(tuple(known_roles))]
+    for mention in mentions:
+        for resource in mention.resources:
+            # Only ${aws:username} depends on the caller: other resources share one instantiation.
+            names += _resource_role_names(resource, username if "${aws:username}" in resource else "")
+    kept = [name for name in dict.fromkeys(names) if name and not name.endswith("/")]
+    return list(dict.fromkeys(f"arn:aws:iam::{account}:role/{name}" for account in [*accounts, stranger]
+                              for name in kept))
+
+
+@lru_cache(maxsize=1024)
+def _known_role_names(known_roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The role names (path included) of the role ARNs a rule names."""
+    names = []
     for arn in known_roles:
         parts = _ARN_PARTS.match(arn)
         if parts and parts.group(5).startswith("role/"):
             names.append(parts.group(5)[len("role/"):])
-    for resource in constants.resources:
-        resolved = resource.replace("${aws:username}", username).replace("${aws:PrincipalAccount}", "")
-        resolved = re.sub(r"\$\{[^}]*\}", FRESH, resolved)
-        parts = _ARN_PARTS.match(resolved)
-        tail = parts.group(5) if parts else resolved
-        for star, single in (("any", "z"), ("", "x"), ("any-path/any", "q")):
-            text = _instantiate(tail, star, single)
-            if text.startswith("role/") and len(text) > 5:
-                names.append(text[len("role/"):])
-            elif "role/" in text:
-                names.append(text.split("role/", 1)[1] or "any")
-            elif tail.startswith("*") or tail.startswith("?"):
-                names.append(_instantiate(tail[1:], star, single) or "any")
-    for account in [*accounts, stranger]:
-        for name in dict.fromkeys(names):
-            if name and not name.endswith("/"):
-                out.append(f"arn:aws:iam::{account}:role/{name}")
-    return list(dict.fromkeys(out))
+    return tuple(names)
+
+
+@lru_cache(maxsize=65536)
+def _resource_role_names(resource: str, username: str) -> tuple[str, ...]:
+    """The role names (path included) one resource pattern stands for: ``*`` and ``?`` instantiated with a
+    fresh name, with and without a path; policy variables resolved for this caller, or fresh."""
+    resolved = resource.replace("${aws:username}", username).replace("${aws:PrincipalAccount}", "")
+    resolved = re.sub(r"\$\{[^}]*\}", FRESH, resolved)
+    parts = _ARN_PARTS.match(resolved)
+    tail = parts.group(5) if parts else resolved
+    names = []
+    for star, single in (("any", "z"), ("", "x"), ("any-path/any", "q")):
+        text = _instantiate(tail, star, single)
+        if text.startswith("role/") and len(text) > 5:
+            names.append(text[len("role/"):])
+        elif "role/" in text:
+            names.append(text.split("role/", 1)[1] or "any")
+        elif tail.startswith("*") or tail.startswith("?"):
+            names.append(_instantiate(tail[1:], star, single) or "any")
+    return tuple(names)
 
 
 # --- request contexts --------------------------------------------------------------------------
@@ -368,6 +409,32 @@ def contexts(
     The first one chooses nothing (every free key absent). Stops after MAX_CONTEXTS; callers that need to
     know whether the space was cut short compare the count.
     """
+    keys, spelling, choices = _choices(conditions, caller, now)
+    # Absent first (it is last in each list), so the simplest counterexample is found first.
+    combos = itertools.product(*([c[-1], *c[:-1]] for c in choices))
+    for combo in itertools.islice(combos, MAX_CONTEXTS):
+        picked = [(key, value) for key, value in zip(keys, combo, strict=True) if value is not None]
+        full = dict(base)
+        for key in keys:
+            full.pop(key, None)
+        full.update(picked)
+        yield full, {spelling[key]: value for key, value in picked}
+
+
+def context_count(conditions: Sequence[Condition], caller: Caller, now: datetime) -> int:
+    """How many request contexts :func:`contexts` yields for this caller (at most MAX_CONTEXTS)."""
+    count = 1
+    for choice in _choices(conditions, caller, now)[2]:
+        count *= len(choice)
+        if count >= MAX_CONTEXTS:
+            return MAX_CONTEXTS
+    return count
+
+
+def _choices(conditions: Sequence[Condition], caller: Caller,
+             now: datetime) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
+    """The free keys the conditions read (sorted), each as the policy spells it, and the values a caller
+    could choose for each (absent last)."""
     by_key: dict[str, list[Condition]] = {}
     for condition in conditions:
         key = condition.key_lower
@@ -378,16 +445,7 @@ def contexts(
         by_key.setdefault(key, []).append(condition)
     keys = sorted(by_key)
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
-    choices = [_key_values(key, by_key[key], now) for key in keys]
-    # Absent first (it is last in each list), so the simplest counterexample is found first.
-    combos = itertools.product(*([c[-1], *c[:-1]] for c in choices))
-    for combo in itertools.islice(combos, MAX_CONTEXTS):
-        picked = [(key, value) for key, value in zip(keys, combo, strict=True) if value is not None]
-        full = dict(base)
-        for key in keys:
-            full.pop(key, None)
-        full.update(picked)
-        yield full, {spelling[key]: value for key, value in picked}
+    return keys, spelling, [_key_values(key, by_key[key], now) for key in keys]
 
 
 def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence[str],
