@@ -268,3 +268,33 @@ def test_a_journal_with_a_bad_line_is_refused(tmp_path: Path) -> None:
     journal.write_text('{"not": "a journal"}\n{"journal": 1, "kind": "write"}\n')
     result = run("rollback", str(journal))
     assert result.returncode == 2 and "not an xtrust journal entry" in result.stderr
+
+
+def _sarif_diffs(text: str) -> int:
+    results = json.loads(text)["runs"][0]["results"]
+    return sum(len(r.get("properties", {}).get("fixes", [])) for r in results)
+
+
+REPORT_FORMATS = [
+    ("html", lambda text: text.count('<pre class="diff">')),
+    ("markdown", lambda text: text.count("```diff")),
+    ("sarif", _sarif_diffs),
+]
+
+
+@pytest.mark.parametrize(("fmt", "diffs"), REPORT_FORMATS, ids=[f[0] for f in REPORT_FORMATS])
+def test_fix_renders_the_report_with_the_planned_fixes_in_any_report_format(fmt: str, diffs: Any) -> None:
+    world = sorted(str(p) for p in (REPO / "examples" / "world").glob("*.json"))
+    planned = json.loads(run("fix", "--rules", "rules/seed.yaml", "--snapshot", *world, "--format", "json").stdout)
+    result = run("fix", "--rules", "rules/seed.yaml", "--snapshot", *world, "--format", fmt)
+    assert result.returncode == 1, result.stderr
+    assert diffs(result.stdout) == len(planned["fixes"]) == 6
+    assert all(fix["finding"] in result.stdout for fix in planned["fixes"])
+
+
+def test_fix_in_junit_is_the_scan_report() -> None:
+    world = sorted(str(p) for p in (REPO / "examples" / "world").glob("*.json"))
+    fixed = run("fix", "--rules", "rules/seed.yaml", "--snapshot", *world, "--format", "junit")
+    scanned = run("scan", "--rules", "rules/seed.yaml", "--snapshot", *world, "--format", "junit")
+    assert fixed.returncode == scanned.returncode == 1
+    assert fixed.stdout.count("<failure") == scanned.stdout.count("<failure") > 0

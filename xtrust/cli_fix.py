@@ -1,6 +1,7 @@
 """The ``xtrust fix``, ``xtrust rollback`` and ``xtrust demo`` commands: argument parsing and output only.
 
-``fix`` plans verified fixes and shows them (a unified diff per document, or ``--format json``); with
+``fix`` plans verified fixes and shows them (a unified diff per document, ``--format json`` for the plan, or
+any other report format — html, markdown, sarif, junit — for the report with each finding's fix); with
 ``--apply`` it writes them through :mod:`xtrust.apply`. Exit codes: 0 nothing to fix (or everything
 applied), 1 findings left (planned, manual, skipped or failed), 2 bad input, 3 an account could not be read.
 """
@@ -18,14 +19,18 @@ from .apply import Journal, Outcome, apply_fixes, default_journal_path, iam_clie
 from .cli_live import add_live_options, live_options, resolve_projects
 from .collect import LiveOptions
 from .errors import InputError, ScanError
-from .fix import format_plan, plan_for
+from .findings import Report
+from .fix import Plan, format_plan, plan_for
+from .report import FORMATS, render, with_plan
 from .rules import load_rules
 from .snapshot import load_snapshot
 from .verify import Quotas
 
-__all__ = ["add_commands", "format_outcomes"]
+__all__ = ["PLAN_FORMATS", "add_commands", "format_outcomes"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+# text and json are the plan's own; the other report formats show the report with the planned fixes
+PLAN_FORMATS = ("text", "json", *(name for name in FORMATS if name not in ("text", "json")))
 
 
 def _live(args: argparse.Namespace) -> LiveOptions | None:
@@ -81,10 +86,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
             return EXIT_INCOMPLETE
         accounts, errors, quotas = read_live(rules.accounts, options)
     report, plan = plan_for(rules, accounts, errors, quotas)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
-    else:
-        sys.stdout.write(format_plan(plan))
+    sys.stdout.write(_render_plan(report, plan, args.format))
     for error in report.errors:
         print(f"xtrust: incomplete: {error.account}: {error.message}", file=sys.stderr)
     incomplete = EXIT_INCOMPLETE if report.errors else None
@@ -107,6 +109,16 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     return incomplete or (EXIT_OK if clean else EXIT_FINDINGS)
 
 
+def _render_plan(report: Report, plan: Plan, fmt: str) -> str:
+    """``text``: a unified diff per document; ``json``: the plan; any other report format: the scan's report
+    with each finding carrying its planned fix (:func:`xtrust.report.with_plan`)."""
+    if fmt == "json":
+        return json.dumps(plan.to_json(), indent=2) + "\n"
+    if fmt == "text":
+        return format_plan(plan)
+    return render(with_plan(report, plan), fmt)
+
+
 def _cmd_rollback(args: argparse.Namespace) -> int:
     entries = read_journal(args.journal)
     options = _live(args) or LiveOptions()
@@ -121,14 +133,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(lambda text: print(text, flush=True), journal_dir=args.journal_dir)
 
 
-def add_commands(commands: Any, format_choices: Sequence[str] = ("text", "json")) -> None:
+def add_commands(commands: Any, format_choices: Sequence[str] = PLAN_FORMATS) -> None:
     """Add ``fix``, ``rollback`` and ``demo`` to the subcommands of the ``xtrust`` parser."""
     sub = commands.add_parser("fix", help="plan verified fixes (a dry run with diffs); apply them with --apply")
     sub.add_argument("--rules", required=True, metavar="FILE", help="the rules file (YAML)")
     sub.add_argument("--snapshot", nargs="+", action="extend", default=[], metavar="FILE",
                      help="get-account-authorization-details JSON, one file per account (plan only)")
     sub.add_argument("--format", choices=list(format_choices), default="text",
-                     help="text: a unified diff per document (default); json: the plan")
+                     help="text: a unified diff per document (default); json: the plan; "
+                     f"{', '.join(f for f in format_choices if f not in ('text', 'json'))}: "
+                     "the report with each finding's planned fix")
     sub.add_argument("--apply", action="store_true", help="write the fixes to AWS (live accounts only)")
     sub.add_argument("--yes", action="store_true", help="apply without asking for confirmation")
     sub.add_argument("--journal", metavar="FILE",
