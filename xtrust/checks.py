@@ -430,18 +430,25 @@ class _AllowList:
     def outside(self, arn: str) -> bool:
         answer = self._seen.get(arn)
         if answer is None:
-            answer = self._listed.fullmatch(arn) is None
-            if answer:
-                self._check_role(arn)
-            self._seen[arn] = answer
+            answer = self._seen[arn] = self._judge(arn)
         return answer
 
     def filter(self, arns: Iterable[str]) -> list[str]:
         seen = self._seen
         arns = list(arns)
         for arn in [a for a in arns if a not in seen]:
-            self.outside(arn)
+            seen[arn] = self._judge(arn)
         return [a for a in arns if seen[a]]
+
+    def _judge(self, arn: str) -> bool:
+        answer = self._listed.fullmatch(arn) is None
+        if answer and not _PLAIN_ROLE_ARN.fullmatch(arn):
+            self._check_role(arn)  # parse_role, which fails for what is not a role ARN
+        return answer
+
+
+# What parse_role accepts for sure: an ARN of this form needs no parsing to be known good.
+_PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::\d{12}:role/[^\n]*[^/\n]")
 _NOTHING: _SideFlags = ((), False)
 
 
