@@ -174,7 +174,7 @@ def trust_candidates(
             return
         seen.add((arn, action))
         with contextlib.suppress(ValueError):  # not a caller: an instantiated pattern that names no principal
-            out.append(Candidate(parse_caller(arn, action), action))
+            out.append(Candidate(_caller(arn, action), action))
 
     for account in [stranger, *accounts]:
         add(f"arn:aws:iam::{account}:user/any")
@@ -207,6 +207,10 @@ def trust_candidates(
         add(f"arn:aws:iam::{stranger}:saml-provider/any", ASSUME_ROLE_WITH_SAML)
         add("any.example.com", ASSUME_ROLE_WITH_WEB_IDENTITY)
     return out
+
+
+# Callers are frozen values: the same few (a stranger, each account's user and role) recur in every trust policy.
+_caller = lru_cache(maxsize=65536)(parse_caller)
 
 
 def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
