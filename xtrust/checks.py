@@ -38,6 +38,9 @@ from .representatives import (
     allowed_principal,
     context_count,
     contexts,
+    role_arn_prefix,
+    role_arns,
+    role_candidate_parts,
     role_candidates_of,
     role_mentions,
     trust_candidates,
@@ -189,14 +192,16 @@ def assume_violations(
     trust = LOGIN_TRUST(caller.account)
     moment = now or _now()
     memo = AssumeMemo() if memo is None else memo
-    known = [*known_accounts, *_entry_accounts(allow_roles), caller.account]
+    known = [*known_accounts, *memo.entry_accounts(allow_roles), caller.account]
     conditions = [c for p in policies for s in p.statements for c in s.conditions]
     shapes = memo.shapes(policies)
     literal = None if conditions else memo.literal_targets(shapes)
-    candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
     if not conditions and caller.is_iam:
-        outside_arns = memo.outside_of(allow_roles, candidates)
+        if literal is None:
+            literal = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), shapes)
+        outside_arns = memo.outside_of(allow_roles, literal)
         return AssumeVerdict(_unconditional_violations(policies, shapes, caller, outside_arns, memo))
+    candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
     outside = memo.outside(allow_roles)
     base = build_context(caller)
     found: list[Violation] = []
@@ -217,6 +222,29 @@ def assume_violations(
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
     return AssumeVerdict(tuple(found), truncated)
+
+
+def _reachable_candidates(parts: tuple[list[str], list[str]], shapes: Sequence[_Shape]) -> list[str]:
+    """The role candidates (``role_candidate_parts``) less the accounts no document can reach: no request on a
+    role there matches a statement, so none gets through (``_Shape.reach``). Only when every candidate is a
+    well-formed role ARN: one that is not must still fail as its decision would."""
+    accounts, names = parts
+    if not all(_ACCOUNT_ID.fullmatch(a) for a in accounts) or any("\n" in n for n in names):
+        return role_arns(accounts, names)
+    reach = [shape.reach for shape in shapes]
+    if None in reach:
+        return role_arns(accounts, names)
+    starts = tuple(start for each in reach for start in each or ())
+    reached = [a for a in accounts if _reaches(starts, role_arn_prefix(a))]
+    return role_arns(reached, names)
+
+
+def _reaches(starts: tuple[str, ...], prefix: str) -> bool:
+    """Whether an ARN that begins with ``prefix`` can begin with one of ``starts``."""
+    return prefix.startswith(starts) or any(start.startswith(prefix) for start in starts)
+
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,
@@ -323,6 +351,7 @@ class AssumeMemo:
         self._roles: dict[str, RoleRef] = {}
         self._shapes: dict[int, _Shape] = {}
         self._sides: dict[tuple[object, ...], dict[str, _SideFlags]] = {}
+        self._entries: dict[tuple[str, ...], list[str]] = {}
         self._grants: dict[int, tuple[list[Grant], list[str]]] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
@@ -338,7 +367,7 @@ class AssumeMemo:
         patterns = tuple(allow_roles)
         listed = self._outside.get(patterns)
         if listed is None:
-            listed = self._outside[patterns] = _AllowList(patterns, self.role)
+            listed = self._outside[patterns] = _AllowList(patterns, parse_role)
         return listed
 
     def role(self, arn: str) -> RoleRef:
@@ -373,6 +402,19 @@ class AssumeMemo:
                    username: str) -> list[str]:
         """:func:`role_candidates` of the shapes' documents."""
         return role_candidates_of([s.mentions for s in shapes], known_accounts, known_roles, username)
+
+    def candidate_parts(self, shapes: Sequence[_Shape], known_accounts: Iterable[str], known_roles: Sequence[str],
+                        username: str) -> tuple[list[str], list[str]]:
+        """:func:`role_candidate_parts` of the shapes' documents."""
+        return role_candidate_parts([s.mentions for s in shapes], known_accounts, known_roles, username)
+
+    def entry_accounts(self, entries: Sequence[str]) -> list[str]:
+        """:func:`_entry_accounts`, once per allow list."""
+        key = tuple(entries)
+        found = self._entries.get(key)
+        if found is None:
+            found = self._entries[key] = _entry_accounts(key)
+        return found
 
     def _shape(self, policy: Policy) -> _Shape:
         key = id(policy.statements)
@@ -504,7 +546,8 @@ def _relabel(ref: StatementRef, label: str) -> StatementRef:
 class _Shape:
     policy: Policy
     key: int
-    matchers: tuple[Callable[[str], object], ...] | None  # None: some statement may apply to any ARN
+    # None: some statement may apply to any ARN (or the statements are plain)
+    matchers: tuple[Callable[[str], object], ...] | None
     reads: tuple[str, ...]
     mentions: RoleMentions
     targets: tuple[str, ...] | None  # see _document_targets
@@ -531,9 +574,12 @@ def _shape_of(policy: Policy, key: int) -> _Shape:
             patterns += s.resource.values
         else:
             patterns = None
-    matchers = None if patterns is None else tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
+    plain = _plain_statements(policy)
+    # The matchers serve only documents the evaluator decides (plain statements match on their own).
+    matchers = None if patterns is None or plain is not None else tuple(
+        glob_matcher(v) for v in dict.fromkeys(patterns))
     return _Shape(policy, key, matchers, tuple(reads), role_mentions(policy), _document_targets(policy),
-                  _names_the_caller(policy), _plain_statements(policy), _reach(policy))
+                  _names_the_caller(policy), plain, _reach(policy))
 
 
 def _reach(policy: Policy) -> tuple[str, ...] | None:

@@ -57,6 +57,9 @@ __all__ = [
     "context_count",
     "contexts",
     "fresh_account",
+    "role_arn_prefix",
+    "role_arns",
+    "role_candidate_parts",
     "role_candidates",
     "role_candidates_of",
     "role_mentions",
@@ -269,6 +272,15 @@ def role_candidates_of(
     mentions: Sequence[RoleMentions], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
 ) -> list[str]:
     """:func:`role_candidates` from the documents' mentions (:func:`role_mentions`), in the same order."""
+    accounts, names = role_candidate_parts(mentions, known_accounts, known_roles, username)
+    return list(dict.fromkeys(role_arns(accounts, names)))
+
+
+def role_candidate_parts(
+    mentions: Sequence[RoleMentions], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
+) -> tuple[list[str], list[str]]:
+    """The accounts (a stranger's last) and the role names (path included) whose every combination makes
+    the candidates of :func:`role_candidates_of`, account by account."""
     accounts = sorted(set(known_accounts).union(*(m.accounts for m in mentions)))
     stranger = fresh_account(accounts)
     names: list[str] = ["any", "any-path/any", *_known_role_names(tuple(known_roles))]
@@ -277,8 +289,16 @@ def role_candidates_of(
             # Only ${aws:username} depends on the caller: other resources share one instantiation.
             names += _resource_role_names(resource, username if "${aws:username}" in resource else "")
     kept = [name for name in dict.fromkeys(names) if name and not name.endswith("/")]
-    return list(dict.fromkeys(f"arn:aws:iam::{account}:role/{name}" for account in [*accounts, stranger]
-                              for name in kept))
+    return [*accounts, stranger], kept
+
+
+def role_arns(accounts: Iterable[str], names: Sequence[str]) -> list[str]:
+    """``arn:aws:iam::<account>:role/<name>`` for each account, then each name."""
+    return [prefix + name for prefix in map(role_arn_prefix, accounts) for name in names]
+
+
+def role_arn_prefix(account: str) -> str:
+    return f"arn:aws:iam::{account}:role/"
 
 
 @lru_cache(maxsize=1024)
