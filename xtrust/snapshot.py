@@ -54,13 +54,13 @@ class _Reader:
         return InputError(f"{self.source}: {pointer or '(top level)'}: {message}")
 
     def obj(self, value: Any, pointer: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):  # a dict, as JSON gives, first
             raise self.fail(pointer, "expected a JSON object")
         return value
 
     def text(self, entry: Mapping[str, Any], key: str, pointer: str, default: str | None = None) -> str:
         value = entry.get(key, default)
-        if not isinstance(value, str):
+        if type(value) is not str and not isinstance(value, str):
             raise self.fail(f"{pointer}/{key}", "missing" if value is None else "expected a string")
         return value
 
@@ -107,8 +107,11 @@ class _Reader:
             return ()
         out = []
         for i, item in enumerate(self.array(entry, "AttachedManagedPolicies", pointer)):
-            here = f"{pointer}/AttachedManagedPolicies/{i}"
-            out.append(self.text(self.obj(item, here), "PolicyArn", here))
+            arn = item.get("PolicyArn") if type(item) is dict else None
+            if type(arn) is not str:  # anything but an object with a string PolicyArn: say what is wrong
+                here = f"{pointer}/AttachedManagedPolicies/{i}"
+                arn = self.text(self.obj(item, here), "PolicyArn", here)
+            out.append(arn)
         return tuple(out)
 
 
