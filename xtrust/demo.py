@@ -9,15 +9,18 @@ The library never prints: every line goes to the ``emit`` callback.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
-import logging
 import os
 import socket
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import boto3
 
@@ -36,6 +39,7 @@ DEV = "123456789012"
 VENDOR = "444455556666"
 AUDIT_ROLE = "xtrust-audit"
 REGION = "us-east-1"
+_SERVER_START_SECONDS = 60.0
 
 def demo_rules(login_id: str = LOGIN, dev_id: str = DEV) -> str:
     """The rules of the demo world (the seed's rules, the audit role left out of scope)."""
@@ -77,11 +81,14 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
-    """A moto server on a free loopback port, with boto3 pointed at it for the duration; yields the endpoint."""
-    try:
-        from moto.server import ThreadedMotoServer
-    except ImportError:
-        raise InputError("xtrust demo needs moto's server: python3 -m pip install 'moto[server]'") from None
+    """A moto server on a free loopback port, with boto3 pointed at it for the duration; yields the endpoint.
+
+    The server runs in a process of its own, so that it renders one account's answer while xtrust parses
+    another's: every GetAccountAuthorizationDetails carries the ~1,400 AWS managed policies (as AWS holds
+    them for every account, ``MOTO_IAM_LOAD_MANAGED_POLICIES``), and in one process the two would take turns.
+    """
+    if importlib.util.find_spec("moto.server") is None or importlib.util.find_spec("flask") is None:
+        raise InputError("xtrust demo needs moto's server: python3 -m pip install 'moto[server]'")
     port = _free_port()
     endpoint = f"http://127.0.0.1:{port}"
     settings = {
@@ -94,18 +101,41 @@ def moto_server() -> Iterator[str]:
     os.environ.update(settings)
     for name in cleared:
         os.environ.pop(name, None)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log lines in the demo's output
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield endpoint
-    finally:
-        server.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        try:
+            _wait_until_listening(server, port, log)
+            yield endpoint
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def _wait_until_listening(server: subprocess.Popen[bytes], port: int, log: IO[bytes],
+                          patience: float = _SERVER_START_SECONDS) -> None:
+    """Return once the server accepts connections; a server that exits or never listens is an error."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log.seek(0)
+            last = (log.read().decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+            raise InputError(f"the moto server exited with status {server.returncode}: {last}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise InputError(f"the moto server did not listen on 127.0.0.1:{port} within {patience:.0f} s")
 
 
 def _iam_in(account: str) -> Any:
