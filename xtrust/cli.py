@@ -16,7 +16,6 @@ from typing import Any
 from . import __version__
 from .cli_fix import add_commands as add_fix_commands
 from .cli_live import add_live_options, live_options, live_sources, resolve_projects
-from .collect import read_accounts, write_snapshots
 from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
@@ -165,6 +164,8 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         Path(args.output).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise XtrustError(f"{args.output}: cannot create: {exc.strerror or exc}") from None
+    from .collect import read_accounts, write_snapshots
+
     reads = read_accounts(rules.accounts, options, progress_for(quiet=args.quiet))
     written = write_snapshots(reads, args.output)
     for path in written:

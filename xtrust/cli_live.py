@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING
 
-import boto3
-
-from .collect import AccountRead, LiveOptions, discover_organization_accounts, iter_account_reads
 from .errors import ScanError
 from .inventory import Account
 from .progress import Progress
 from .rules import RuleSet
 from .scan import AccountSource
 from .snapshot import parse_snapshot
+
+if TYPE_CHECKING:  # boto3 is imported only by commands that reach AWS: a scan of files never loads it
+    from .collect import AccountRead, LiveOptions
 
 __all__ = ["add_live_options", "live_options", "live_sources", "resolve_projects"]
 
@@ -52,6 +53,8 @@ def add_live_options(sub: argparse.ArgumentParser) -> None:
 
 
 def live_options(args: argparse.Namespace) -> LiveOptions:
+    from .collect import LiveOptions
+
     return LiveOptions(assume_role=args.assume_role, external_id=args.external_id, profiles=dict(args.profile),
                        region=args.region, max_workers=args.max_workers)
 
@@ -61,6 +64,10 @@ def resolve_projects(rules: RuleSet, options: LiveOptions) -> RuleSet:
     become the project accounts; raises ScanError when the organization cannot be listed."""
     if not rules.organization:
         return rules
+    import boto3
+
+    from .collect import discover_organization_accounts
+
     session = boto3.session.Session(region_name=options.region)
     return rules.with_projects(discover_organization_accounts(session, options))
 
@@ -70,6 +77,8 @@ def live_sources(account_ids: Iterable[str], options: LiveOptions,
                  progress: Progress | None = None) -> Iterator[AccountSource]:
     """Accounts read live, in a bounded pool, each handed over as soon as it is read (so a scan holds only a
     few accounts at a time); an account that could not be read raises its ScanError when loaded."""
+    from .collect import iter_account_reads
+
     for read in iter_account_reads(account_ids, options, progress):
         yield AccountSource(f"account {read.account} (live)", partial(_loaded, read))
 
