@@ -13,11 +13,9 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .apply import Journal, Outcome, apply_fixes, default_journal_path, iam_client, read_journal, read_live, rollback
 from .cli_live import add_live_options, live_options, resolve_projects
-from .collect import LiveOptions
 from .errors import InputError, ScanError
 from .findings import Report
 from .fix import Plan, format_plan, plan_for
@@ -25,6 +23,10 @@ from .report import FORMATS, render, with_plan
 from .rules import load_rules
 from .snapshot import load_snapshot
 from .verify import Quotas
+
+if TYPE_CHECKING:  # the writer and boto3 load only when a command reaches AWS
+    from .apply import Outcome
+    from .collect import LiveOptions
 
 __all__ = ["PLAN_FORMATS", "add_commands", "format_outcomes"]
 
@@ -58,6 +60,8 @@ def _confirm(count: int, assume_yes: bool, stdin: TextIO) -> bool:
 
 
 def _clients(options: LiveOptions) -> Callable[[str], Any]:
+    from .apply import iam_client
+
     @cache
     def client(account: str) -> Any:
         return iam_client(account, options)
@@ -79,6 +83,8 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     if options is None:
         accounts = [load_snapshot(path) for path in args.snapshot]
     else:
+        from .apply import read_live
+
         try:
             rules = resolve_projects(rules, options)
         except ScanError as exc:
@@ -100,6 +106,8 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         print("Not applied.", file=sys.stderr)
         return EXIT_FINDINGS
     clients = _clients(options)
+    from .apply import Journal, apply_fixes, default_journal_path
+
     path = args.journal or default_journal_path()
     with Journal(path) as journal:
         outcomes = apply_fixes(plan.fixes, clients, journal, quotas=lambda a: quotas.get(a, Quotas()))
@@ -120,6 +128,9 @@ def _render_plan(report: Report, plan: Plan, fmt: str) -> str:
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
+    from .apply import read_journal, rollback
+    from .collect import LiveOptions
+
     entries = read_journal(args.journal)
     options = _live(args) or LiveOptions()
     outcomes = rollback(entries, _clients(options))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -158,34 +159,74 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
             attached=reader.attached(entry, here),
             groups=tuple(member_of),
         ))
-    policies = {}
+    policies = _Policies()
     for i, raw in enumerate(reader.array(top, "Policies", "")):
         here = f"/Policies/{i}"
         entry = reader.obj(raw, here)
-        versions = []
-        for j, version in enumerate(reader.array(entry, "PolicyVersionList", here)):
-            there = f"{here}/PolicyVersionList/{j}"
-            version = reader.obj(version, there)
-            document = version.get("Document")
-            versions.append(PolicyVersion(
-                version_id=reader.text(version, "VersionId", there),
-                is_default=bool(version.get("IsDefaultVersion", False)),
-                document=None if document is None else reader.policy(document, f"{there}/Document",
-                                                                     PolicyKind.IDENTITY),
-                created=str(version.get("CreateDate", "")),
-            ))
         arn = reader.text(entry, "Arn", here)
-        policies[arn] = ManagedPolicy(
-            arn=arn,
-            # the name is the ARN's last part; moto 5.2 leaves PolicyName out of the Policies list
-            name=reader.text(entry, "PolicyName", here, arn.rsplit("/", 1)[-1]),
-            path=reader.text(entry, "Path", here, "/"),
-            default_version_id=reader.text(entry, "DefaultVersionId", here, ""),
-            versions=tuple(versions),
-            attachment_count=int(entry.get("AttachmentCount", 0) or 0),
-        )
+        if arn.split(":")[4:5] == ["aws"] and not entry.get("AttachmentCount"):
+            # An AWS-managed policy attached to nothing decides nothing; AWS lists hundreds of them.
+            policies.defer(arn, partial(_managed_policy, reader, entry, here, arn))
+        else:
+            policies[arn] = _managed_policy(reader, entry, here, arn)
     account = _account_id(reader, roles, groups, users, policies)
     return Account(account, source, tuple(roles), tuple(groups), tuple(users), policies)
+
+
+def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: str) -> ManagedPolicy:
+    versions = []
+    for j, version in enumerate(reader.array(entry, "PolicyVersionList", here)):
+        there = f"{here}/PolicyVersionList/{j}"
+        version = reader.obj(version, there)
+        document = version.get("Document")
+        versions.append(PolicyVersion(
+            version_id=reader.text(version, "VersionId", there),
+            is_default=bool(version.get("IsDefaultVersion", False)),
+            document=None if document is None else reader.policy(document, f"{there}/Document", PolicyKind.IDENTITY),
+            created=str(version.get("CreateDate", "")),
+        ))
+    return ManagedPolicy(
+        arn=arn,
+        # the name is the ARN's last part; moto 5.2 leaves PolicyName out of the Policies list
+        name=reader.text(entry, "PolicyName", here, arn.rsplit("/", 1)[-1]),
+        path=reader.text(entry, "Path", here, "/"),
+        default_version_id=reader.text(entry, "DefaultVersionId", here, ""),
+        versions=tuple(versions),
+        attachment_count=int(entry.get("AttachmentCount", 0) or 0),
+    )
+
+
+class _Policies(Mapping[str, ManagedPolicy]):
+    """The account's managed policies by ARN; some are parsed only when first looked up."""
+
+    def __init__(self) -> None:
+        self._ready: dict[str, ManagedPolicy] = {}
+        self._later: dict[str, Callable[[], ManagedPolicy]] = {}
+        self._order: list[str] = []
+
+    def __setitem__(self, arn: str, policy: ManagedPolicy) -> None:
+        if arn not in self._ready and arn not in self._later:
+            self._order.append(arn)
+        self._later.pop(arn, None)
+        self._ready[arn] = policy
+
+    def defer(self, arn: str, load: Callable[[], ManagedPolicy]) -> None:
+        if arn not in self._ready and arn not in self._later:
+            self._order.append(arn)
+        self._later[arn] = load
+
+    def __getitem__(self, arn: str) -> ManagedPolicy:
+        policy = self._ready.get(arn)
+        if policy is None:
+            load = self._later.pop(arn)  # KeyError for an ARN the snapshot does not hold
+            policy = self._ready[arn] = load()
+        return policy
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 def _account_id(reader: _Reader, roles: list[Role], groups: list[Group], users: list[User],

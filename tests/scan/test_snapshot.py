@@ -114,3 +114,29 @@ def test_bad_snapshot_files(tmp_path: Path, content: bytes, expected: str) -> No
 def test_missing_snapshot_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read: No such file or directory"):
         load_snapshot(tmp_path / "absent.json")
+
+
+def _aws_managed(name: str, document: Any, attached: int) -> dict[str, Any]:
+    return {"PolicyName": name, "Arn": f"arn:aws:iam::aws:policy/{name}", "Path": "/", "DefaultVersionId": "v1",
+            "AttachmentCount": attached,
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": True, "Document": document}]}
+
+
+def test_unattached_aws_managed_policies_are_parsed_when_looked_up() -> None:
+    good = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}
+    broken = {"Statement": [{"Effect": "Permit", "Action": "s3:*", "Resource": "*"}]}
+    data = {"RoleDetailList": [role()], "Policies": [_aws_managed("ReadSome", good, 0), _aws_managed("Odd", broken, 0)]}
+    account = parse_snapshot(data, "s.json")  # nothing attaches them: no check reads them
+    assert list(account.policies) == ["arn:aws:iam::aws:policy/ReadSome", "arn:aws:iam::aws:policy/Odd"]
+    assert account.policies["arn:aws:iam::aws:policy/ReadSome"].document == parse_snapshot(
+        {"RoleDetailList": [role()], "Policies": [_aws_managed("ReadSome", good, 1)]}).policies[
+        "arn:aws:iam::aws:policy/ReadSome"].document
+    with pytest.raises(PolicyError) as caught:
+        account.policies["arn:aws:iam::aws:policy/Odd"]
+    assert str(caught.value).startswith("s.json: /Policies/1/PolicyVersionList/0/Document/Statement/0/Effect:")
+
+
+def test_attached_managed_policies_are_checked_when_read() -> None:
+    broken = {"Statement": [{"Effect": "Permit", "Action": "s3:*", "Resource": "*"}]}
+    with pytest.raises(PolicyError, match="/Policies/0/PolicyVersionList/0/Document/Statement/0/Effect"):
+        parse_snapshot({"RoleDetailList": [role()], "Policies": [_aws_managed("Odd", broken, 1)]}, "s.json")
