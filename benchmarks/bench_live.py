@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,6 +97,13 @@ class CountingApp:
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO") == "/__bench/calls":  # the benchmark process asks for the counts
+            if environ.get("REQUEST_METHOD") == "POST":
+                self.reset()
+            with self.lock:
+                body = json.dumps([[service, action, n] for (service, action), n in self.calls.items()]).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
@@ -118,21 +127,52 @@ class CountingApp:
             self.calls.clear()
 
 
-@contextmanager
-def moto_server() -> Iterator[tuple[str, CountingApp]]:
-    """moto's server application on a free loopback port, as ``ThreadedMotoServer`` runs it, counted."""
+class RemoteCounts:
+    """The counts of a CountingApp serving in another process, read over its own loopback endpoint."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.url = f"{endpoint}/__bench/calls"
+
+    def _calls(self, method: str) -> Counter[tuple[str, str]]:
+        request = urllib.request.Request(self.url, data=b"" if method == "POST" else None, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:  # loopback only
+            return Counter({(service, action): n for service, action, n in json.load(response)})
+
+    def iam_calls(self) -> int:
+        return sum(n for (service, _), n in self._calls("GET").items() if service == "iam")
+
+    def breakdown(self, service: str) -> dict[str, int]:
+        return {action: n for (svc, action), n in sorted(self._calls("GET").items()) if svc == service}
+
+    def reset(self) -> None:
+        self._calls("POST")
+
+
+def _serve(port_out: Any) -> None:
+    """The server process: moto's application, counted, on a free loopback port."""
     from moto.server import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    app = CountingApp(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = make_server("127.0.0.1", 0, CountingApp(DomainDispatcherApplication(create_backend_app)), threaded=True)
+    port_out.send(server.server_address[1])
+    server.serve_forever()
+
+
+@contextmanager
+def moto_server() -> Iterator[tuple[str, RemoteCounts]]:
+    """moto's server application on a free loopback port, counted, in a process of its own: as AWS is to a
+    real scan, the server does not share the scanner's interpreter (nor its lock on running Python code)."""
+    receive, send = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("spawn").Process(target=_serve, args=(send,), daemon=True)
+    process.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", app
+        if not receive.poll(60):
+            raise SystemExit("the moto server did not start")
+        endpoint = f"http://127.0.0.1:{receive.recv()}"
+        yield endpoint, RemoteCounts(endpoint)
     finally:
-        server.shutdown()
-        thread.join()
+        process.terminate()
+        process.join(10)
 
 
 # --- the world ----------------------------------------------------------------------------------------
@@ -210,7 +250,7 @@ class Row:
     note: str
 
 
-def timed(app: CountingApp, repeat: int, run: Callable[[], str]) -> tuple[float, int, str]:
+def timed(app: RemoteCounts, repeat: int, run: Callable[[], str]) -> tuple[float, int, str]:
     """Best wall time over ``repeat`` runs, the IAM calls of one run, and the note of the last."""
     best, calls, note = float("inf"), 0, ""
     for _ in range(repeat):
