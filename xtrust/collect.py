@@ -26,7 +26,6 @@ import functools
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -42,6 +41,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ._files import write_atomically
 from .errors import InputError, ScanError
 from .progress import NullProgress, Progress
 
@@ -417,21 +417,6 @@ def discover_organization_accounts(session: boto3.session.Session, options: Live
     return sorted(account["Id"] for account in accounts if (account.get("State") or account.get("Status")) == "ACTIVE")
 
 
-def _write_atomically(path: Path, data: Mapping[str, Any]) -> None:
-    """Write ``data`` as JSON to a temporary file beside ``path``, then rename it over ``path``."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_snapshots(reads: Iterable[AccountRead], out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write ``<account>.json`` in ``out_dir`` for every account read, each file replaced atomically.
 
@@ -447,7 +432,7 @@ def write_snapshots(reads: Iterable[AccountRead], out_dir: str | os.PathLike[str
             if read.data is None:
                 continue
             path = directory / f"{_check_account_id(read.account)}.json"
-            _write_atomically(path, read.data)
+            write_atomically(path, json.dumps(read.data, indent=1, sort_keys=True) + "\n", private=True)
             written.append(path)
     except OSError as exc:
         raise InputError(f"{directory}: cannot write snapshot: {exc.strerror or exc}") from None

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import xtrust._files as files
 import xtrust.collect as collect
 from xtrust.collect import AccountRead, LiveOptions, write_snapshots
 from xtrust.errors import InputError, ScanError
@@ -34,11 +35,10 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(
     write_snapshots([read(DEV)], tmp_path)
     before = (tmp_path / f"{DEV}.json").read_bytes()
 
-    def dump_half(data: Any, handle: Any, **_: Any) -> None:
-        handle.write('{"UserDetailList": [')
+    def disk_full(descriptor: int) -> None:  # the new file is written, but cannot be made durable
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(collect.json, "dump", dump_half)
+    monkeypatch.setattr(files.os, "fsync", disk_full)
     with pytest.raises(InputError, match="No space left on device"):
         write_snapshots([read(DEV, {**DATA, "Policies": [{"PolicyName": "new"}]})], tmp_path)
     assert (tmp_path / f"{DEV}.json").read_bytes() == before

@@ -12,13 +12,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Protocol
 
+from .._files import write_atomically
 from ..findings import Report
 from .html import format_html
 from .json import format_json
@@ -107,28 +105,3 @@ def report_filename(fmt: str, stem: str = "xtrust-report") -> str:
     return f"{stem}.{FORMATS[fmt].extension}"
 
 
-def _mode_for(target: Path) -> int:
-    """The mode of the file being replaced, or that of a new file under the current umask."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, fsynced, then renamed over it."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        os.fchmod(fd, _mode_for(target))  # mkstemp makes 0600; a report is as readable as any new file
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
