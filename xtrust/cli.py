@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .actions import unknown_actions
 from .cli_fix import add_commands as add_fix_commands
 from .cli_live import add_live_options, live_options, live_sources, resolve_projects
 from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
@@ -76,6 +77,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         action=args.action,
     )
     print(format_decision(decision))
+    for policy in (trust, *identity):
+        for pointer, action in unknown_actions(policy):
+            print(f"  note: {policy.source} {pointer}: {action!r} matches no known IAM action "
+                  "(a misspelling, or newer than xtrust's catalogue): it allows or denies nothing")
     return EXIT_OK if decision.allowed else EXIT_FINDINGS
 
 
