@@ -21,10 +21,10 @@ from .evaluate import (
     _VARIABLE,
     Match,
     StatementRef,
-    _action_matches,
     _not_principal_exempts,
     _side,
     build_context,
+    covers_action,
     decide,
     principal_match,
 )
@@ -297,7 +297,7 @@ def _document_targets(policy: Policy) -> tuple[str, ...] | None:
     in order; None when one of them does not list them literally."""
     targets: list[str] = []
     for statement in policy.statements:
-        if statement.effect is not Effect.ALLOW or not _may_assume(statement):
+        if statement.effect is not Effect.ALLOW or not covers_action(statement, ASSUME_ROLE):
             continue
         listed = _statement_targets(statement)
         if listed is None:
@@ -317,13 +317,6 @@ def _literal_targets(policies: Sequence[Policy]) -> list[str] | None:
             return None
         targets.extend(listed)
     return list(dict.fromkeys(targets))
-
-
-def _may_assume(statement: Statement) -> bool:
-    if statement.action is not None:
-        return any(glob_matcher(p, True)(ASSUME_ROLE) for p in statement.action.values)
-    assert statement.not_action is not None
-    return not any(glob_matcher(p, True)(ASSUME_ROLE) for p in statement.not_action.values)
 
 
 class AssumeMemo:
@@ -511,8 +504,7 @@ def _plain_statements(policy: Policy) -> tuple[_PlainStatement, ...] | None:
     out = []
     label = policy.source or "identity policies"
     for s in policy.statements:
-        if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
-                s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+        if not covers_action(s, ASSUME_ROLE):
             continue
         if s.resource is None and s.not_resource is None:
             continue  # an identity statement without Resource or NotResource applies to nothing
@@ -560,8 +552,7 @@ def _shape_of(policy: Policy, key: int) -> _Shape:
     reads: dict[str, None] = {}
     patterns: list[str] | None = []
     for s in policy.statements:
-        if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
-                s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+        if not covers_action(s, ASSUME_ROLE):
             continue
         texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
         for condition in s.conditions:
@@ -588,8 +579,7 @@ def _reach(policy: Policy) -> tuple[str, ...] | None:
     case-sensitively). None when a statement can apply to any ARN (NotResource); () when none can apply."""
     starts: list[str] = []
     for s in policy.statements:
-        if (s.action is not None and not _action_matches(s.action.values, ASSUME_ROLE)) or (
-                s.not_action is not None and _action_matches(s.not_action.values, ASSUME_ROLE)):
+        if not covers_action(s, ASSUME_ROLE):
             continue
         if s.not_resource is not None:
             return None
@@ -701,7 +691,7 @@ def _names_the_caller(policy: Policy) -> bool:
     a policy variable. Then a verdict for one member of a
     group does not stand for another, and a user's verdict is not its groups'."""
     for statement in policy.statements:
-        if not _may_assume(statement):
+        if not covers_action(statement, ASSUME_ROLE):
             continue  # a statement that cannot apply to sts:AssumeRole changes no verdict
         for condition in statement.conditions:
             if condition.key_lower in PRINCIPAL_KEYS or any("${" in v for v in condition.values):

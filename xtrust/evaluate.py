@@ -64,6 +64,7 @@ __all__ = [
     "StatementRef",
     "build_context",
     "can_assume",
+    "covers_action",
     "decide",
     "explain",
     "principal_match",
@@ -359,6 +360,14 @@ def _action_matches(patterns: tuple[str, ...], action: str) -> bool:
     return any(glob_matcher(p, True)(action) for p in patterns)
 
 
+def covers_action(statement: Statement, action: str) -> bool:
+    """Whether a statement's Action (or NotAction) element covers ``action``: names matched case-insensitively,
+    with ``*`` and ``?`` (reference_policies_elements_action, …_notaction)."""
+    if statement.action is not None:
+        return _action_matches(statement.action.values, action)
+    return statement.not_action is None or not _action_matches(statement.not_action.values, action)
+
+
 def _statement_applies(
     statement: Statement, caller: Caller, action: str, resource: str, context: Context, substitute: bool, trust: bool
 ) -> Match:
@@ -375,9 +384,7 @@ def _statement_applies(
                 return Match.NONE
         else:
             return Match.NONE
-    if statement.action is not None and not _action_matches(statement.action.values, action):
-        return Match.NONE
-    if statement.not_action is not None and _action_matches(statement.not_action.values, action):
+    if not covers_action(statement, action):
         return Match.NONE
     if statement.resource is not None:
         if not any(_resource_matches(p, resource, context, substitute) for p in statement.resource.values):
