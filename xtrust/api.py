@@ -93,7 +93,8 @@ def check_identity_policy(document: PolicyInput, principal_arn: str, rules: Rule
 
 
 def check_snapshots(rules: RuleSet, paths: Iterable[str | Path], *, now: datetime | None = None,
-                    require_all: bool = False) -> Report:
+                    require_all: bool = False, jobs: int = 1) -> Report:
     """Scan snapshot files (one ``get-account-authorization-details`` JSON per account). Unlike
-    ``xtrust scan``, accounts of the rules left without a snapshot are not errors unless ``require_all``."""
-    return scan_snapshots(rules, paths, now=now, require_all=require_all)
+    ``xtrust scan``, accounts of the rules left without a snapshot are not errors unless ``require_all``.
+    ``jobs`` above 1 checks that many files at once in forked processes (see ``scan_snapshots``)."""
+    return scan_snapshots(rules, paths, now=now, require_all=require_all, jobs=jobs)

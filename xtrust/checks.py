@@ -225,18 +225,18 @@ def assume_violations(
 
 
 def _reachable_candidates(parts: tuple[list[str], list[str]], shapes: Sequence[_Shape]) -> list[str]:
-    """The role candidates (``role_candidate_parts``) less the accounts no document can reach: no request on a
-    role there matches a statement, so none gets through (``_Shape.reach``). Only when every candidate is a
-    well-formed role ARN: one that is not must still fail as its decision would."""
+    """The role candidates (``role_candidate_parts``) less those no Allow statement can reach: no Allow applies
+    to a request on such a role, so none gets through (``_Shape.allow_reach``). Only when every candidate is
+    a well-formed role ARN: one that is not must still fail as its decision would."""
     accounts, names = parts
     if not all(_ACCOUNT_ID.fullmatch(a) for a in accounts) or any("\n" in n for n in names):
         return role_arns(accounts, names)
-    reach = [shape.reach for shape in shapes]
+    reach = [shape.allow_reach for shape in shapes]
     if None in reach:
         return role_arns(accounts, names)
     starts = tuple(start for each in reach for start in each or ())
     reached = [a for a in accounts if _reaches(starts, role_arn_prefix(a))]
-    return role_arns(reached, names)
+    return [arn for arn in role_arns(reached, names) if arn.startswith(starts)]
 
 
 def _reaches(starts: tuple[str, ...], prefix: str) -> bool:
@@ -546,6 +546,7 @@ class _Shape:
     names_the_caller: bool  # see _names_the_caller
     plain: tuple[_PlainStatement, ...] | None  # see _plain_statements
     reach: tuple[str, ...] | None  # see _reach
+    allow_reach: tuple[str, ...] | None  # _reach of the Allow statements alone
 
 
 def _shape_of(policy: Policy, key: int) -> _Shape:
@@ -570,16 +571,17 @@ def _shape_of(policy: Policy, key: int) -> _Shape:
     matchers = None if patterns is None or plain is not None else tuple(
         glob_matcher(v) for v in dict.fromkeys(patterns))
     return _Shape(policy, key, matchers, tuple(reads), role_mentions(policy), _document_targets(policy),
-                  _names_the_caller(policy), plain, _reach(policy))
+                  _names_the_caller(policy), plain, _reach(policy), _reach(policy, allows_only=True))
 
 
-def _reach(policy: Policy) -> tuple[str, ...] | None:
+def _reach(policy: Policy, *, allows_only: bool = False) -> tuple[str, ...] | None:
     """What every role ARN a statement of the document can apply to (for sts:AssumeRole) starts with: the
     literal beginning of each Resource pattern, up to its first wildcard or policy variable (resources match
-    case-sensitively). None when a statement can apply to any ARN (NotResource); () when none can apply."""
+    case-sensitively). None when a statement can apply to any ARN (NotResource); () when none can apply.
+    With ``allows_only``, of the Allow statements alone."""
     starts: list[str] = []
     for s in policy.statements:
-        if not covers_action(s, ASSUME_ROLE):
+        if (allows_only and s.effect is not Effect.ALLOW) or not covers_action(s, ASSUME_ROLE):
             continue
         if s.not_resource is not None:
             return None

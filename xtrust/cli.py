@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .actions import unknown_actions
 from .cli_fix import add_commands as add_fix_commands
-from .cli_live import add_live_options, live_options, live_sources, resolve_projects
+from .cli_live import add_live_options, live_options, live_sources, positive_count, resolve_projects
 from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
@@ -27,7 +27,7 @@ from .progress import progress_for
 from .render import format_decision
 from .report import FORMATS, render, report_filename, with_plan, write_atomically
 from .rules import RuleSet, Severity, load_rules
-from .scan import scan, snapshot_sources
+from .scan import default_jobs, scan, scan_snapshots, snapshot_sources
 from .suppress import apply_suppressions, load_suppressions
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INCOMPLETE", "EXIT_OK", "main"]
@@ -144,9 +144,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         raise XtrustError("give --snapshot files or live options (--assume-role, --profile), not both")
     suppressions = load_suppressions(args.suppressions) if args.suppressions else ()
     kept = AccountsKept() if args.plan_fixes else None
-    if args.snapshot:
-        sources = snapshot_sources(args.snapshot)
-        report = scan(rules, kept.sources(sources) if kept else sources)
+    if args.snapshot and kept is None:
+        jobs = args.jobs if args.jobs is not None else default_jobs(args.snapshot)
+        report = scan_snapshots(rules, args.snapshot, jobs=jobs)
+    elif args.snapshot and kept is not None:  # the accounts are kept for planning: one process
+        report = scan(rules, kept.sources(snapshot_sources(args.snapshot)))
     else:
         rules, report = _live_report(rules, args, kept)
     if args.suppressions:
@@ -221,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--plan-fixes", action="store_true",
                      help="plan a verified fix for each finding and show it in the report (the JSON \"fix\" "
                      "field; diffs in html and markdown); nothing is written to AWS")
+    sub.add_argument("--jobs", type=positive_count, metavar="N",
+                     help="snapshot files read and checked at once, each in a process of its own (default: one "
+                     "per CPU for inputs of several MB, else 1; the report is the same)")
     add_live_options(sub)
     sub.set_defaults(run=_cmd_scan)
 

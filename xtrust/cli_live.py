@@ -17,7 +17,7 @@ from .snapshot import parse_snapshot
 if TYPE_CHECKING:  # boto3 is imported only by commands that reach AWS: a scan of files never loads it
     from .collect import AccountRead, LiveOptions
 
-__all__ = ["add_live_options", "live_options", "live_sources", "resolve_projects"]
+__all__ = ["add_live_options", "live_options", "live_sources", "positive_count", "resolve_projects"]
 
 
 def _profile(value: str) -> tuple[str, str]:
@@ -27,7 +27,8 @@ def _profile(value: str) -> tuple[str, str]:
     return account, profile
 
 
-def _workers(value: str) -> int:
+def positive_count(value: str) -> int:
+    """argparse type of a count of workers or processes: a whole number of at least 1."""
     try:
         number = int(value)
     except ValueError:
@@ -47,7 +48,7 @@ def add_live_options(sub: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", type=_profile, action="append", default=[], metavar="ACCOUNT=PROFILE",
                        help="the AWS profile whose credentials reach ACCOUNT; repeat per account")
     group.add_argument("--region", metavar="REGION", help="the region to sign STS and IAM calls for")
-    group.add_argument("--max-workers", type=_workers, default=4, metavar="N",
+    group.add_argument("--max-workers", type=positive_count, default=4, metavar="N",
                        help="accounts read at once (default 4)")
     group.add_argument("--quiet", action="store_true", help="no progress on the terminal")
 

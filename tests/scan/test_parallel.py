@@ -1,0 +1,150 @@
+"""`xtrust scan --jobs N`: snapshot files read and checked in forked processes give the report one process
+gives, byte for byte, and the same one-line error for bad input. Each run is a fresh ``python -m xtrust``,
+so that the fork happens as it does for a user (no test-runner threads in the process)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xtrust.scan import default_jobs
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "rules" / "seed.yaml"
+WORLD = sorted(str(p) for p in (ROOT / "examples" / "world").glob("*.json"))
+NOW = "2026-01-01T00:00:00+00:00"
+
+
+def _xtrust(*argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "xtrust", *argv], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=300)
+
+
+def _generated_world(tmp: Path) -> tuple[Path, list[Path]]:
+    """A small organisation from the scan benchmark's generator: 5 project accounts and a login account."""
+    spec = importlib.util.spec_from_file_location("bench_scan", ROOT / "benchmarks" / "bench_scan.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    paths: list[Path] = bench.generate(tmp, roles=600, groups=60, users=120, seed=11)
+    return tmp / "rules.yaml", paths
+
+
+def test_generated_world_same_report_in_one_and_in_two_processes(tmp_path: Path) -> None:
+    rules, paths = _generated_world(tmp_path)
+    reports = {}
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"report-{jobs}.json"
+        done = _xtrust("scan", "--rules", str(rules), "--snapshot", *map(str, paths), "--format", "json",
+                       "--output", str(out), "--jobs", jobs)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == ""
+        reports[jobs] = out.read_bytes()
+    assert reports["1"] == reports["2"] == reports["3"]
+    report = json.loads(reports["1"])
+    assert report["findings"] and report["errors"] == []
+    assert len(report["summary"]["accounts"]) == 6
+
+
+def test_example_world_text_report_the_same(tmp_path: Path) -> None:
+    one = _xtrust("scan", "--rules", str(RULES), "--snapshot", *WORLD, "--jobs", "1")
+    two = _xtrust("scan", "--rules", str(RULES), "--snapshot", *WORLD, "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout and "proof:" in one.stdout
+
+
+def test_the_work_is_done_in_other_processes() -> None:
+    """The parallel path is taken: the files are checked in processes other than the one that scans."""
+    script = f"""
+import functools, os, sys
+import xtrust.scan as scan
+from xtrust.rules import load_rules
+pids = []
+check = scan._check_file
+@functools.wraps(check)
+def traced(path):
+    return (os.getpid(), check(path))
+scan._check_file = traced
+real = scan._in_processes
+def collect(*args):
+    results = real(*args)
+    pids.extend(pid for pid, _ in results)
+    return [result for _, result in results]
+scan._in_processes = collect
+report = scan.scan_snapshots(load_rules({str(RULES)!r}), {WORLD!r}, jobs=2)
+print(len(report.findings), os.getpid() not in pids, len(pids))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["6", "True", "2"]
+
+
+def _bad_world(tmp: Path) -> dict[str, str]:
+    good = [Path(p) for p in WORLD]
+    files = {
+        "login": str(good[1] if "login" in good[1].name else good[0]),
+        "dev": str(good[0] if "dev" in good[0].name else good[1]),
+        "not_json": str(tmp / "broken.json"),
+        "bad_policy": str(tmp / "bad-policy.json"),
+        "copy_of_dev": str(tmp / "copy-of-dev.json"),
+        "stranger": str(tmp / "stranger.json"),
+        "missing": str(tmp / "missing.json"),
+    }
+    Path(files["not_json"]).write_text('{"RoleDetailList": [')
+    Path(files["bad_policy"]).write_text(json.dumps({"RoleDetailList": [{
+        "Path": "/", "RoleName": "X", "Arn": "arn:aws:iam::123456789012:role/X",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Maybe"}]}}]}))
+    Path(files["copy_of_dev"]).write_bytes(Path(files["dev"]).read_bytes())
+    Path(files["stranger"]).write_text(json.dumps({"RoleDetailList": [{
+        "Path": "/", "RoleName": "X", "Arn": "arn:aws:iam::111122223333:role/X",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}))
+    return files
+
+
+@pytest.mark.parametrize("order", [
+    ["login", "not_json", "dev"],
+    ["login", "dev", "bad_policy", "not_json"],
+    ["not_json", "bad_policy", "login"],
+    ["dev", "login", "copy_of_dev"],
+    ["login", "stranger", "dev", "not_json"],
+    ["login", "dev", "missing", "bad_policy"],
+])
+def test_bad_input_gives_the_error_one_process_gives(tmp_path: Path, order: list[str]) -> None:
+    """The first bad file in the order given is the one reported, with the same line and exit code 2."""
+    files = _bad_world(tmp_path)
+    argv = ["scan", "--rules", str(RULES), "--snapshot", *(files[name] for name in order), "--format", "json"]
+    one = _xtrust(*argv, "--jobs", "1")
+    many = _xtrust(*argv, "--jobs", "3")
+    assert one.returncode == many.returncode == 2
+    assert one.stdout == many.stdout == ""
+    assert one.stderr == many.stderr
+    assert one.stderr.startswith("xtrust: error: ") and one.stderr.count("\n") == 1
+    assert "Traceback" not in many.stderr
+
+
+def test_jobs_must_be_a_positive_whole_number() -> None:
+    for value in ("0", "-1", "two"):
+        done = _xtrust("scan", "--rules", str(RULES), "--snapshot", *WORLD, "--jobs", value)
+        assert done.returncode == 2 and "--jobs" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_default_jobs_one_for_small_inputs_else_one_per_cpu_and_file(tmp_path: Path) -> None:
+    assert default_jobs(WORLD) == 1  # a few kB: a second process would cost more than it saves
+    big = []
+    for i in range(3):
+        path = tmp_path / f"big-{i}.json"
+        with open(path, "wb") as handle:
+            handle.truncate(3 << 20)  # sparse: the size is what counts
+        big.append(path)
+    cpus = len(os.sched_getaffinity(0))
+    assert default_jobs(big) == max(1, min(cpus, 3))
+    assert default_jobs(big[:1]) == 1
+    assert default_jobs([*big, tmp_path / "absent.json"]) == 1  # the one process reports the missing file
