@@ -235,13 +235,16 @@ def _reachable_candidates(parts: tuple[list[str], list[str]], shapes: Sequence[_
     if None in reach:
         return role_arns(accounts, names)
     starts = tuple(start for each in reach for start in each or ())
-    reached = [a for a in accounts if _reaches(starts, role_arn_prefix(a))]
-    return [arn for arn in role_arns(reached, names) if arn.startswith(starts)]
-
-
-def _reaches(starts: tuple[str, ...], prefix: str) -> bool:
-    """Whether an ARN that begins with ``prefix`` can begin with one of ``starts``."""
-    return prefix.startswith(starts) or any(start.startswith(prefix) for start in starts)
+    out: list[str] = []
+    for account in accounts:  # role_arns(accounts, names), less the ARNs that start with none of starts
+        prefix = role_arn_prefix(account)
+        if prefix.startswith(starts):  # a start as short as the prefix: every name may be reached
+            out += [prefix + name for name in names]
+            continue
+        tails = tuple(start[len(prefix):] for start in starts if start.startswith(prefix))
+        if tails:
+            out += [prefix + name for name in names if name.startswith(tails)]
+    return out
 
 
 _ACCOUNT_ID = re.compile(r"\d{12}")

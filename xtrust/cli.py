@@ -28,7 +28,7 @@ from .render import format_decision
 from .report import FORMATS, render, report_filename, with_plan, write_atomically
 from .rules import RuleSet, Severity, load_rules
 from .scan import default_jobs, scan, scan_snapshots, snapshot_sources
-from .suppress import apply_suppressions, load_suppressions
+from .suppress import Suppression, apply_suppressions, load_suppressions
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INCOMPLETE", "EXIT_OK", "main"]
 
@@ -139,21 +139,31 @@ def _live_report(rules: RuleSet, args: argparse.Namespace, kept: AccountsKept | 
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    rules = load_rules(args.rules)
     if args.snapshot and (args.assume_role or args.profile):
         raise XtrustError("give --snapshot files or live options (--assume-role, --profile), not both")
-    suppressions = load_suppressions(args.suppressions) if args.suppressions else ()
+    suppressions: tuple[Suppression, ...] = ()
+
+    def load() -> RuleSet:  # the rules, then the suppressions: the first bad file is the one reported
+        nonlocal suppressions
+        rules = load_rules(args.rules)
+        if args.suppressions:
+            suppressions = load_suppressions(args.suppressions)
+        return rules
+
     kept = AccountsKept() if args.plan_fixes else None
+    rules: RuleSet | None = None
     if args.snapshot and kept is None:
+        # The rules are loaded while other processes already read the snapshot files.
         jobs = args.jobs if args.jobs is not None else default_jobs(args.snapshot)
-        report = scan_snapshots(rules, args.snapshot, jobs=jobs)
+        report = scan_snapshots(load, args.snapshot, jobs=jobs)
     elif args.snapshot and kept is not None:  # the accounts are kept for planning: one process
+        rules = load()
         report = scan(rules, kept.sources(snapshot_sources(args.snapshot)))
     else:
-        rules, report = _live_report(rules, args, kept)
+        rules, report = _live_report(load(), args, kept)
     if args.suppressions:
         report = apply_suppressions(report, suppressions, datetime.now(timezone.utc).date())
-    if kept is not None:  # planned, never applied: nothing is written
+    if kept is not None and rules is not None:  # planned, never applied: nothing is written
         report = with_plan(report, plan_fixes(rules, kept.accounts, report.active))
     _write_reports(report, args.format, args.output, args.output_dir)
     return _exit_code(report, Severity(args.fail_on))

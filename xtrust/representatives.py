@@ -261,11 +261,16 @@ class RoleMentions:
 
     accounts: frozenset[str]
     resources: tuple[str, ...]
+    # the role names of the resources, when none depends on the caller (${aws:username}); else None
+    names: tuple[str, ...] | None = None
 
 
 def role_mentions(policy: Policy) -> RoleMentions:
     constants = collect_constants([policy])
-    return RoleMentions(frozenset(constants.accounts), tuple(constants.resources))
+    resources = tuple(constants.resources)
+    names = None if any("${aws:username}" in r for r in resources) else tuple(
+        name for resource in resources for name in _resource_role_names(resource, ""))
+    return RoleMentions(frozenset(constants.accounts), resources, names)
 
 
 def role_candidates_of(
@@ -285,6 +290,9 @@ def role_candidate_parts(
     stranger = fresh_account(accounts)
     names: list[str] = ["any", "any-path/any", *_known_role_names(tuple(known_roles))]
     for mention in mentions:
+        if mention.names is not None:
+            names += mention.names
+            continue
         for resource in mention.resources:
             # Only ${aws:username} depends on the caller: other resources share one instantiation.
             names += _resource_role_names(resource, username if "${aws:username}" in resource else "")

@@ -16,13 +16,14 @@ from enum import Enum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ._glob import glob_match
 from .errors import RulesError
+
+if TYPE_CHECKING:
+    import jsonschema
+    import yaml
 
 __all__ = [
     "AssumeAllow",
@@ -174,6 +175,10 @@ def load_rules(path: str | Path) -> RuleSet:
 
 
 def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
+    # Imported here: a scan's worker processes, forked before the rules are read, never need them.
+    import jsonschema
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -205,12 +210,14 @@ class _LineIndex:
         self.root = node
 
     def line(self, path: Sequence[Any]) -> int | None:
+        from yaml import MappingNode, SequenceNode
+
         node = self.root
         found = node.start_mark.line + 1 if node is not None else None
         for step in path:
-            if isinstance(node, yaml.MappingNode):
+            if isinstance(node, MappingNode):
                 match = next((v for k, v in node.value if getattr(k, "value", None) == str(step)), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
                 match = node.value[step]
             else:
                 match = None

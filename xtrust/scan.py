@@ -6,18 +6,21 @@ account's identities), so a scan holds one account at a time.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
-import re
+import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import check_account
 from .errors import InputError, PolicyError, ScanError, XtrustError
@@ -25,6 +28,11 @@ from .findings import ErrorEntry, Finding, Report
 from .inventory import Account
 from .rules import RuleSet
 from .snapshot import load_snapshot
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkProcess
+    from multiprocessing.sharedctypes import Synchronized
 
 __all__ = ["AccountSource", "default_jobs", "scan", "scan_snapshots", "snapshot_sources"]
 
@@ -115,21 +123,29 @@ def scan(
     return _merge(rules, outcomes(), require_all, seen)
 
 
-def scan_snapshots(rules: RuleSet, paths: Iterable[str | Path], *, jobs: int = 1, **kwargs: object) -> Report:
-    """``scan`` of snapshot files. With ``jobs`` above 1 the files are read and checked in that many worker
-    processes at once (forked, where the platform allows it and no other thread is running; otherwise one
-    after the other). The report is the same either way."""
-    paths = [str(p) for p in paths]
-    jobs = min(jobs, len(paths))
-    if jobs <= 1 or not _can_fork():
-        return scan(rules, snapshot_sources(paths), **kwargs)  # type: ignore[arg-type]
-    now = kwargs.pop("now", None)
-    today = kwargs.pop("today", None)
-    require_all = kwargs.pop("require_all", True)
-    if kwargs:
-        raise TypeError(f"scan_snapshots() got unexpected keyword arguments: {', '.join(kwargs)}")
+def scan_snapshots(
+    rules: RuleSet | Callable[[], RuleSet],
+    paths: Iterable[str | Path],
+    *,
+    jobs: int = 1,
+    now: datetime | None = None,
+    today: date | None = None,
+    require_all: bool = True,
+) -> Report:
+    """``scan`` of snapshot files.
+
+    With ``jobs`` above 1 the files are read and checked by that many processes at once: this one and
+    ``jobs - 1`` forked from it (where the platform forks and no other thread is running; otherwise one
+    after the other). ``rules`` may be a function that returns them: it is called in this process while
+    the others already read their files. The report, and the error for bad input, are the same either way.
+    """
+    files = [str(p) for p in paths]
+    jobs = min(jobs, len(files))
     moment = now or _now()
-    results = _in_processes(rules, paths, moment, today, jobs)  # type: ignore[arg-type]
+    if jobs <= 1 or not _can_fork():
+        ruleset = rules() if callable(rules) else rules
+        return scan(ruleset, snapshot_sources(files), now=moment, today=today, require_all=require_all)
+    ruleset, results = _in_processes(rules, files, moment, today, jobs)
     seen: dict[str, str] = {}
 
     def outcomes() -> Iterator[_Outcome | ScanError]:
@@ -137,10 +153,10 @@ def scan_snapshots(rules: RuleSet, paths: Iterable[str | Path], *, jobs: int = 1
             if isinstance(result, _Failure):
                 result.raise_it()
             else:
-                _claim(rules, result.account, result.label, seen)
+                _claim(ruleset, result.account, result.label, seen)
                 yield result
 
-    return _merge(rules, outcomes(), bool(require_all), seen)
+    return _merge(ruleset, outcomes(), require_all, seen)
 
 
 def _now() -> datetime:
@@ -216,64 +232,113 @@ def default_jobs(paths: Sequence[str | Path]) -> int:
 
 _PARALLEL_BYTES = 4 << 20  # below this much JSON a scan takes a few tenths of a second in one process
 
-_WORK: tuple[RuleSet, datetime, date | None] | None = None  # what a worker process checks against
+def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], moment: datetime,
+                  today: date | None, jobs: int) -> tuple[RuleSet, list[_Outcome | _Failure]]:
+    """Every file read and checked by this process and ``jobs - 1`` forked helpers; the results in the
+    order of ``paths``.
 
-
-def _init_worker(rules: RuleSet, moment: datetime, today: date | None) -> None:
-    global _WORK
-    _WORK = (rules, moment, today)
-
-
-def _check_file(path: str) -> _Outcome | _Failure:
-    """In a worker: read one snapshot and check it; bad input comes back as a value, never as a traceback."""
-    assert _WORK is not None
-    rules, moment, today = _WORK
-    with _collector_paused():
-        try:
-            account = load_snapshot(path)
-            if account.id not in rules.accounts and not rules.organization:
-                _claim(rules, account.id, path, {})  # fails at once, as one process would
-            return _checked(rules, account, path, moment, today)
-        except ScanError as exc:
-            return _Failure(exc.message, exc.account, "scan")
-        except XtrustError as exc:
-            return _Failure(str(exc), kind="policy" if isinstance(exc, PolicyError) else "input")
-
-
-def _in_processes(rules: RuleSet, paths: list[str], moment: datetime, today: date | None,
-                  jobs: int) -> list[_Outcome | _Failure]:
-    """Every file checked in ``jobs`` forked processes, the results in the order of ``paths``.
-
-    The heaviest files go first so that no process is left with a long one at the end: the login
-    account (its groups and users are checked against many role ARNs each), then by size."""
-    order = sorted(range(len(paths)), key=lambda i: (_account_hint(paths[i]) != rules.login,
-                                                    -_size(paths[i]), i))
+    The helpers are forked first, so that they read and parse while this process loads the rules (which
+    they then receive through a pipe). Each process takes the next file from a shared counter, the heaviest
+    first (:func:`_heaviest_first`), so that none is left with a long one at the end. Only results cross
+    between processes: each holds one account at a time."""
+    order = _heaviest_first(paths)
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(rules, moment, today)) as pool:
-        done = pool.map(_check_file, [paths[i] for i in order], chunksize=1)
-    results: list[_Outcome | _Failure] = [_Failure("")] * len(paths)
-    for i, result in zip(order, done, strict=True):
-        results[i] = result
-    return results
+    counter = context.Value("i", 0)
+    helpers: list[tuple[ForkProcess, Connection, Connection]] = []
+    try:
+        for _ in range(jobs - 1):
+            rules_in, rules_out = context.Pipe(duplex=False)
+            results_in, results_out = context.Pipe(duplex=False)
+            process = context.Process(target=_helper, args=(paths, order, counter, rules_in, results_out,
+                                                            moment, today), daemon=True)
+            process.start()
+            rules_in.close()
+            results_out.close()
+            helpers.append((process, rules_out, results_in))
+        ruleset = rules() if callable(rules) else rules
+        for _, rules_out, _ in helpers:
+            with contextlib.suppress(BrokenPipeError):  # a helper that found no file left has no use for them
+                rules_out.send(ruleset)
+        results: dict[int, _Outcome | _Failure] = dict(_work(paths, order, counter, lambda: ruleset, moment, today))
+        for helper, _, results_in in helpers:
+            try:
+                got = results_in.recv()
+            except EOFError:
+                helper.join()
+                raise XtrustError(f"a worker process of the scan ended without its results (exit code "
+                                  f"{helper.exitcode}); run with --jobs 1 to scan in one process") from None
+            if isinstance(got, str):
+                raise RuntimeError(f"a worker process of the scan failed:\n{got}")
+            results.update(got)
+            helper.join()
+    finally:  # after an error here (bad rules, an interrupt): the helpers are stopped
+        for process, rules_out, results_in in helpers:
+            rules_out.close()
+            results_in.close()
+            if process.is_alive():
+                process.terminate()
+                process.join()
+    return ruleset, [results[i] for i in range(len(paths))]
 
 
-_FIRST_ARN = re.compile(rb'"Arn"\s*:\s*"arn:aws[a-z-]*:iam::(\d{12}):')
-_NAMED_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+def _helper(paths: list[str], order: list[int], counter: Synchronized[int], rules_in: Connection,
+            results_out: Connection, moment: datetime, today: date | None) -> None:
+    """A forked helper: files from the shared counter until none is left, then its results to the parent
+    (a traceback as text for a bug, never raised here)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to handle: it stops the helpers
+    received: list[RuleSet] = []
+
+    def rules() -> RuleSet:
+        if not received:
+            received.append(rules_in.recv())  # EOFError when the parent gave up (bad rules): just stop
+        return received[0]
+
+    try:
+        results_out.send(list(_work(paths, order, counter, rules, moment, today)))
+    except EOFError:
+        pass
+    except Exception:  # a bug: the parent shows it
+        results_out.send(traceback.format_exc())
 
 
-def _account_hint(path: str) -> str:
-    """The account a snapshot file most likely holds, from its name or its first ARN; "" when unsure. Only
-    the order of work depends on it."""
-    named = _NAMED_ACCOUNT.findall(Path(path).name)
-    if len(named) == 1:
-        return str(named[0])
+def _work(paths: list[str], order: list[int], counter: Synchronized[int], rules: Callable[[], RuleSet],
+          moment: datetime, today: date | None) -> Iterator[tuple[int, _Outcome | _Failure]]:
+    """Take the next file (by the shared counter), read it, check it against ``rules()``; until none is left.
+    Bad input comes back as a value."""
+    while True:
+        with counter.get_lock():
+            taken = counter.value
+            counter.value = taken + 1
+        if taken >= len(order):
+            return
+        index = order[taken]
+        path = paths[index]
+        with _collector_paused():
+            try:
+                account = load_snapshot(path)
+                ruleset = rules()
+                if account.id not in ruleset.accounts and not ruleset.organization:
+                    _claim(ruleset, account.id, path, {})  # fails at once, as one process would
+                yield index, _checked(ruleset, account, path, moment, today)
+            except ScanError as exc:
+                yield index, _Failure(exc.message, exc.account, "scan")
+            except XtrustError as exc:
+                yield index, _Failure(str(exc), kind="policy" if isinstance(exc, PolicyError) else "input")
+
+
+def _heaviest_first(paths: list[str]) -> list[int]:
+    """The order to take the files in: those whose first part lists many users and groups (a login account:
+    identity checks weigh most per entry), then the largest. Only the speed depends on it."""
+    return sorted(range(len(paths)), key=lambda i: (-_identities_near_start(paths[i]), -_size(paths[i]), i))
+
+
+def _identities_near_start(path: str) -> int:
     try:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)
     except OSError:
-        return ""
-    match = _FIRST_ARN.search(head)
-    return match[1].decode() if match else ""
+        return 0
+    return head.count(b'"UserName"') + head.count(b'"GroupName"')
 
 
 def _size(path: str) -> int:

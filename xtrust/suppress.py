@@ -25,8 +25,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ._glob import glob_match
 from .errors import InputError
 from .findings import Counterexample, Finding, Report
@@ -91,6 +89,8 @@ def load_suppressions(path: str | Path) -> tuple[Suppression, ...]:
 
 
 def parse_suppressions(text: str, source: str = "<suppressions>") -> tuple[Suppression, ...]:
+    import yaml  # only when there is a suppressions file
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

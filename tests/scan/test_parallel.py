@@ -60,31 +60,32 @@ def test_example_world_text_report_the_same(tmp_path: Path) -> None:
     assert one.stdout == two.stdout and "proof:" in one.stdout
 
 
-def test_the_work_is_done_in_other_processes() -> None:
-    """The parallel path is taken: the files are checked in processes other than the one that scans."""
+def test_the_files_are_shared_between_processes(tmp_path: Path) -> None:
+    """The parallel path is taken: this process and a forked one each check some of the files."""
+    rules, paths = _generated_world(tmp_path)
+    marks = tmp_path / "pids"
+    marks.mkdir()
     script = f"""
-import functools, os, sys
+import os
 import xtrust.scan as scan
 from xtrust.rules import load_rules
-pids = []
-check = scan._check_file
-@functools.wraps(check)
-def traced(path):
-    return (os.getpid(), check(path))
-scan._check_file = traced
-real = scan._in_processes
-def collect(*args):
-    results = real(*args)
-    pids.extend(pid for pid, _ in results)
-    return [result for _, result in results]
-scan._in_processes = collect
-report = scan.scan_snapshots(load_rules({str(RULES)!r}), {WORLD!r}, jobs=2)
-print(len(report.findings), os.getpid() not in pids, len(pids))
+checked = scan._checked
+def traced(*args):
+    with open(os.path.join({str(marks)!r}, str(os.getpid())), "a") as out:
+        out.write(args[2] + "\\n")
+    return checked(*args)
+scan._checked = traced
+report = scan.scan_snapshots(lambda: load_rules({str(rules)!r}), {list(map(str, paths))!r}, jobs=2)
+print(os.getpid(), len(report.findings))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["6", "True", "2"]
+    parent, found = done.stdout.split()
+    by_process = {mark.name: mark.read_text().split() for mark in marks.iterdir()}
+    assert len(by_process) == 2 and parent in by_process  # the parent works too
+    assert sorted(f for files in by_process.values() for f in files) == sorted(map(str, paths))
+    assert int(found) > 0
 
 
 def _bad_world(tmp: Path) -> dict[str, str]:
@@ -148,3 +149,40 @@ def test_default_jobs_one_for_small_inputs_else_one_per_cpu_and_file(tmp_path: P
     assert default_jobs(big) == max(1, min(cpus, 3))
     assert default_jobs(big[:1]) == 1
     assert default_jobs([*big, tmp_path / "absent.json"]) == 1  # the one process reports the missing file
+
+
+def test_bad_rules_stop_the_helpers_and_say_so_in_one_line(tmp_path: Path) -> None:
+    _, paths = _generated_world(tmp_path)
+    rules = tmp_path / "bad.yaml"
+    rules.write_text("version: 1\naccounts:\n  login: 987654321098\nrules: []\n")
+    one = _xtrust("scan", "--rules", str(rules), "--snapshot", *map(str, paths), "--jobs", "1")
+    two = _xtrust("scan", "--rules", str(rules), "--snapshot", *map(str, paths), "--jobs", "2")
+    assert one.returncode == two.returncode == 2
+    assert one.stderr == two.stderr
+    assert f"xtrust: error: {rules}:3: accounts/login: 987654321098 must be a string" in two.stderr
+    assert "Traceback" not in two.stderr and two.stdout == ""
+
+
+def test_a_helper_that_dies_is_reported_not_waited_for(tmp_path: Path) -> None:
+    """A helper killed mid-scan (say, by the out-of-memory killer) leaves no results: the scan says so in one
+    line, exit code 2, instead of reporting the files it never checked."""
+    _, paths = _generated_world(tmp_path)
+    script = f"""
+import os, sys
+import xtrust.scan as scan
+from xtrust.cli import main
+parent = os.getpid()
+load = scan.load_snapshot
+def dying(path):
+    if os.getpid() != parent:
+        os._exit(9)
+    return load(path)
+scan.load_snapshot = dying
+sys.exit(main(["scan", "--rules", {str(tmp_path / "rules.yaml")!r}, "--snapshot", *{list(map(str, paths))!r},
+               "--jobs", "2", "--format", "json"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("xtrust: error: a worker process of the scan ended without its results (exit code 9); "
+                           "run with --jobs 1 to scan in one process\n")
