@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .actions import unknown_actions
@@ -21,7 +21,6 @@ from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
 from .findings import ErrorEntry, Report
-from .fix import AccountsKept, plan_fixes
 from .model import PolicyKind, load_document, parse_policy
 from .progress import progress_for
 from .render import format_decision
@@ -29,6 +28,9 @@ from .report import FORMATS, render, report_filename, with_plan, write_atomicall
 from .rules import RuleSet, Severity, load_rules
 from .scan import default_jobs, scan, scan_snapshots, snapshot_sources
 from .suppress import Suppression, apply_suppressions, load_suppressions
+
+if TYPE_CHECKING:
+    from .fix import AccountsKept
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INCOMPLETE", "EXIT_OK", "main"]
 
@@ -150,7 +152,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             suppressions = load_suppressions(args.suppressions)
         return rules
 
-    kept = AccountsKept() if args.plan_fixes else None
+    kept = None
+    if args.plan_fixes:
+        from .fix import AccountsKept
+
+        kept = AccountsKept()
     rules: RuleSet | None = None
     if args.snapshot and kept is None:
         # The rules are loaded while other processes already read the snapshot files.
@@ -164,6 +170,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.suppressions:
         report = apply_suppressions(report, suppressions, datetime.now(timezone.utc).date())
     if kept is not None and rules is not None:  # planned, never applied: nothing is written
+        from .fix import plan_fixes
+
         report = with_plan(report, plan_fixes(rules, kept.accounts, report.active))
     _write_reports(report, args.format, args.output, args.output_dir)
     return _exit_code(report, Severity(args.fail_on))

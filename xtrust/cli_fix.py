@@ -18,15 +18,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .cli_live import add_live_options, live_options, resolve_projects
 from .errors import InputError, ScanError
 from .findings import Report
-from .fix import Plan, format_plan, plan_for
 from .report import FORMATS, render, with_plan
 from .rules import load_rules
 from .snapshot import load_snapshot
-from .verify import Quotas
 
-if TYPE_CHECKING:  # the writer and boto3 load only when a command reaches AWS
+if TYPE_CHECKING:  # the writer and boto3 load only when a command reaches AWS; the planner when one plans
     from .apply import Outcome
     from .collect import LiveOptions
+    from .fix import Plan
 
 __all__ = ["PLAN_FORMATS", "add_commands", "format_outcomes"]
 
@@ -70,6 +69,9 @@ def _clients(options: LiveOptions) -> Callable[[str], Any]:
 
 
 def _cmd_fix(args: argparse.Namespace) -> int:
+    from .fix import plan_for
+    from .verify import Quotas
+
     rules = load_rules(args.rules)
     options = _live(args)
     if args.snapshot and options:
@@ -123,6 +125,8 @@ def _render_plan(report: Report, plan: Plan, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(plan.to_json(), indent=2) + "\n"
     if fmt == "text":
+        from .fix import format_plan
+
         return format_plan(plan)
     return render(with_plan(report, plan), fmt)
 

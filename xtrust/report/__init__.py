@@ -12,18 +12,21 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .._files import write_atomically
 from ..findings import Report
-from .html import format_html
-from .json import format_json
-from .junit import format_junit
-from .markdown import format_markdown
-from .sarif import format_sarif
-from .text import format_text
+
+if TYPE_CHECKING:
+    from .html import format_html
+    from .json import format_json
+    from .junit import format_junit
+    from .markdown import format_markdown
+    from .sarif import format_sarif
+    from .text import format_text
 
 __all__ = [
     "FORMATS",
@@ -43,12 +46,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
-    """One output format: its name, the function that renders it, and the file extension it is saved with."""
+    """One output format: its name, the module that renders it (imported on first use: a scan loads only
+    the formats it writes), the file extension it is saved with."""
 
     name: str
-    render: Callable[[Report], str]
+    module: str
     extension: str
     description: str
+
+    @property
+    def render(self) -> Callable[[Report], str]:
+        renderer: Callable[[Report], str] = getattr(importlib.import_module(f"{__name__}.{self.module}"),
+                                                    f"format_{self.name}")
+        return renderer
 
     def __call__(self, report: Report) -> str:
         return self.render(report)
@@ -57,14 +67,21 @@ class Format:
 FORMATS: Mapping[str, Format] = {
     f.name: f
     for f in (
-        Format("text", format_text, "txt", "plain text for a terminal"),
-        Format("json", format_json, "json", "the JSON report (version 1)"),
-        Format("sarif", format_sarif, "sarif", "SARIF 2.1.0 for code scanning"),
-        Format("junit", format_junit, "xml", "JUnit XML for CI servers"),
-        Format("markdown", format_markdown, "md", "Markdown for a pull request or ticket"),
-        Format("html", format_html, "html", "a self-contained HTML page"),
+        Format("text", "text", "txt", "plain text for a terminal"),
+        Format("json", "json", "json", "the JSON report (version 1)"),
+        Format("sarif", "sarif", "sarif", "SARIF 2.1.0 for code scanning"),
+        Format("junit", "junit", "xml", "JUnit XML for CI servers"),
+        Format("markdown", "markdown", "md", "Markdown for a pull request or ticket"),
+        Format("html", "html", "html", "a self-contained HTML page"),
     )
 }
+
+
+def __getattr__(name: str) -> Any:  # format_text and the others, from their modules on first use
+    fmt = FORMATS.get(name.removeprefix("format_")) if name.startswith("format_") else None
+    if fmt is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return fmt.render
 
 
 def render(report: Report, fmt: str) -> str:
