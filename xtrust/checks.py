@@ -10,7 +10,7 @@ Deny statements taken into account. Every finding carries the request that prove
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -30,7 +30,7 @@ from .evaluate import (
 )
 from .findings import Counterexample, Finding
 from .inventory import Account, Grant, Group, Role, User
-from .model import Effect, Policy, PolicyKind, Statement, parse_policy
+from .model import Condition, Effect, Policy, PolicyKind, PrincipalForm, PrincipalKind, Statement, parse_policy
 from .representatives import (
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
@@ -120,8 +120,18 @@ def trust_violations(
     role = parse_role(role_arn)
     moment = now or _now()
     entries = allow.principals_for(role.name)
-    known = [*known_accounts, *_entry_accounts(entries)]
     conditions = [c for s in trust.statements for c in s.conditions]
+    if _names_only_allowed(trust, entries, allow) and (
+            not conditions or context_count(conditions, _SERVICE_CALLER, moment) < MAX_CONTEXTS):
+        return TrustVerdict()
+    return _enumerated_trust_violations(trust, role, entries, allow, known_accounts, conditions, moment)
+
+
+def _enumerated_trust_violations(trust: Policy, role: RoleRef, entries: Sequence[str], allow: TrustAllow,
+                                 known_accounts: Iterable[str], conditions: Sequence[Condition],
+                                 moment: datetime) -> TrustVerdict:
+    """:func:`trust_violations`, every representative caller decided."""
+    known = [*known_accounts, *_entry_accounts(entries)]
     found: list[Violation] = []
     truncated = False
     for candidate in trust_candidates(trust, role.account, known):
@@ -142,6 +152,45 @@ def trust_violations(
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
     return TrustVerdict(tuple(found), truncated)
+
+
+def _names_only_allowed(trust: Policy, entries: Sequence[str], allow: TrustAllow) -> bool:
+    """Whether every principal an Allow statement names is one the allow list covers whole: an AWS principal
+    of an account the list allows entire (an account ID or root ARN), an allowed service or identity
+    provider, or a value that names nobody. Then no caller outside the list is named by an Allow
+    (evaluate.principal_match matches an AWS principal only to callers of its own account), so none gets
+    through (:func:`_may_let_in`), in any context. ``*`` and NotPrincipal name callers of every account."""
+    accounts = set(_whole_accounts(entries))
+    for statement in trust.statements:
+        if statement.effect is not Effect.ALLOW:
+            continue
+        if statement.principal is None:
+            return False  # NotPrincipal
+        for principal in statement.principal.principals:
+            if principal.form is PrincipalForm.ANY:
+                return False
+            if principal.kind is PrincipalKind.SERVICE:
+                if not any(s == "*" or s.lower() == principal.value.lower() for s in allow.services):
+                    return False
+            elif principal.kind is PrincipalKind.FEDERATED:
+                if not any(f == "*" or f.lower() == principal.value.lower() for f in allow.federated):
+                    return False
+            elif principal.kind is PrincipalKind.AWS and principal.account and principal.account not in accounts:
+                return False
+    return True
+
+
+def _whole_accounts(entries: Iterable[str]) -> Iterator[str]:
+    """The accounts an allow list covers entire, as representatives.allowed_principal reads them."""
+    for entry in entries:
+        if _ACCOUNT_ID.fullmatch(entry):
+            yield entry
+        elif entry.endswith(":root"):
+            yield entry.split(":")[4]
+
+
+# Any caller that is not an IAM principal: its request contexts are the most numerous (context_count).
+_SERVICE_CALLER = parse_caller("xtrust-any.amazonaws.com")
 
 
 def _may_let_in(trust: Policy, caller: Caller) -> bool:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -467,8 +468,10 @@ class _Parser:
         return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def _principal(kind: PrincipalKind, value: str) -> Principal:
-    """Classify one principal value; raise ValueError for a value IAM would refuse."""
+    """Classify one principal value; raise ValueError for a value IAM would refuse. A frozen value, made once
+    per (kind, value): the same principals recur across an account's trust policies."""
     if kind is not PrincipalKind.AWS:
         if kind is PrincipalKind.SERVICE and value == "*":
             raise ValueError("a Service principal cannot be \"*\"; use {\"AWS\": \"*\"} or name the service")

@@ -11,13 +11,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xtrust import can_assume
 from xtrust._glob import glob_match
-from xtrust.callers import parse_caller
-from xtrust.checks import LOGIN_TRUST, OUTSIDER_IDENTITY, assume_violations, trust_violations
+from xtrust.callers import parse_caller, parse_role
+from xtrust.checks import (
+    LOGIN_TRUST,
+    OUTSIDER_IDENTITY,
+    _enumerated_trust_violations,
+    _names_only_allowed,
+    assume_violations,
+    trust_violations,
+)
 from xtrust.model import PolicyKind, parse_policy
 from xtrust.representatives import allowed_principal
 from xtrust.rules import TrustAllow
@@ -144,6 +152,57 @@ def test_a_compliant_trust_lets_no_outsider_in(document: dict[str, Any], request
             continue
         assert not can_assume(principal, ROLE, trust_policy=trust, identity_policies=[OUTSIDER_IDENTITY],
                               context=context), (principal, context)
+
+
+ALLOW_LISTS = (
+    ALLOW,
+    TrustAllow(principals=(L,), services=("ec2.amazonaws.com",)),
+    TrustAllow(principals=(f"arn:aws:iam::{L}:root", D)),
+    TrustAllow(principals=(f"arn:aws:iam::{L}:user/bob", f"arn:aws:iam::{X}:root"), services=("*",)),
+)
+
+
+@SETTINGS
+@given(trust_documents, st.sampled_from(ALLOW_LISTS))
+def test_the_shortcut_for_trusts_naming_only_allowed_principals_changes_no_verdict(
+        document: dict[str, Any], allow: TrustAllow) -> None:
+    """trust_violations skips the representatives when every principal an Allow names is covered whole by the
+    allow list; the verdict, truncation included, is the one deciding every representative gives."""
+    trust = parse_policy(document, kind=PolicyKind.TRUST)
+    conditions = [c for s in trust.statements for c in s.conditions]
+    entries = allow.principals_for("Admin")
+    full = _enumerated_trust_violations(trust, parse_role(ROLE), entries, allow, [L], conditions, NOW)
+    assert trust_violations(trust, ROLE, allow, known_accounts=[L], now=NOW) == full
+    if _names_only_allowed(trust, entries, allow):
+        assert not full.violations
+
+
+@pytest.mark.parametrize(("principal", "allow", "only_allowed"), [
+    ({"AWS": f"arn:aws:iam::{L}:root"}, ALLOW, True),
+    ({"AWS": [f"arn:aws:iam::{L}:user/bob", f"arn:aws:iam::{L}:role/ci/pipeline"]}, ALLOW, True),
+    ({"AWS": L}, ALLOW, True),
+    ({"AWS": "AROAEXAMPLEUNIQUEID1"}, ALLOW, True),  # a deleted principal names nobody
+    ({"Service": "lambda.amazonaws.com"}, ALLOW, True),
+    ({"Service": "lambda.amazonaws.com"}, ALLOW_LISTS[1], False),
+    ({"Service": "EC2.amazonaws.com"}, ALLOW_LISTS[1], True),
+    ({"Federated": "cognito-identity.amazonaws.com"}, ALLOW, False),
+    ({"AWS": f"arn:aws:iam::{D}:root"}, ALLOW, False),
+    ({"AWS": f"arn:aws:iam::{D}:role/Admin"}, ALLOW_LISTS[2], True),
+    ({"AWS": f"arn:aws:iam::{L}:user/alice"}, ALLOW_LISTS[3], False),  # a listed user covers only itself
+    ({"AWS": f"arn:aws:iam::{X}:user/x"}, ALLOW_LISTS[3], True),
+    ("*", ALLOW, False),
+    ({"AWS": "*"}, ALLOW, False),
+])
+def test_which_trusts_name_only_allowed_principals(principal: Any, allow: TrustAllow, only_allowed: bool) -> None:
+    trust = parse_policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"},
+        {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}, kind=PolicyKind.TRUST)
+    assert _names_only_allowed(trust, allow.principals_for("Admin"), allow) is only_allowed
+    not_principal = parse_policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "NotPrincipal": principal if principal != "*" else {"AWS": L},
+         "Action": "sts:AssumeRole"}]}, kind=PolicyKind.TRUST)
+    assert not _names_only_allowed(not_principal, allow.principals_for("Admin"), allow)
 
 
 # --- identity-assume ---------------------------------------------------------------------------
