@@ -8,9 +8,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xtrust.errors import InputError, PolicyError
-from xtrust.snapshot import load_snapshot, parse_snapshot
+from xtrust.snapshot import _fingerprint, load_snapshot, parse_snapshot
 
 WORLD = Path(__file__).resolve().parents[2] / "examples" / "world"
 TRUST = {"Version": "2012-10-17", "Statement": [
@@ -140,3 +142,20 @@ def test_attached_managed_policies_are_checked_when_read() -> None:
     broken = {"Statement": [{"Effect": "Permit", "Action": "s3:*", "Resource": "*"}]}
     with pytest.raises(PolicyError, match="/Policies/0/PolicyVersionList/0/Document/Statement/0/Effect"):
         parse_snapshot({"RoleDetailList": [role()], "Policies": [_aws_managed("Odd", broken, 1)]}, "s.json")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, json_values)
+def test_documents_share_a_parse_only_when_they_are_the_same_json(a: Any, b: Any) -> None:
+    """The key a document is parsed once under: equal keys mean the same JSON, types included (true is not
+    1, 1 is not 1.0); and the same JSON, loaded twice, gets the same key."""
+    if _fingerprint(a) == _fingerprint(b):
+        assert json.dumps(a) == json.dumps(b)
+    assert _fingerprint(json.loads(json.dumps(a))) == _fingerprint(json.loads(json.dumps(a)))
+    assert _fingerprint(True) != _fingerprint(1) and _fingerprint(1) != _fingerprint(1.0)
