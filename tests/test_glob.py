@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xtrust._glob import glob_match
+from xtrust._glob import glob_any, glob_match
 
 ALPHABET = "ab/:*?"
 
@@ -41,3 +41,11 @@ def test_glob_agrees_with_the_regex_oracle(pattern: str, value: str, ignore_case
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_glob_table(pattern: str, value: str, expected: bool) -> None:
     assert glob_match(pattern, value) is expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET, max_size=6), min_size=1, max_size=4),
+       st.text(alphabet="ab/:*?", max_size=8))
+def test_glob_any_is_true_when_one_pattern_matches(patterns: list[str], value: str) -> None:
+    """glob_any splits the patterns by kind (literal, "prefix*", others) and matches each kind its own way."""
+    assert bool(glob_any(tuple(patterns))(value)) == any(oracle(p, value) for p in patterns)

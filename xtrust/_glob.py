@@ -81,12 +81,17 @@ def glob_any(patterns: tuple[str, ...]) -> Callable[[str], object]:
     """A function telling whether a value matches any of the patterns as a whole (a truthy result when it
     does): a set lookup for the patterns without wildcards, then each of the others."""
     literal = frozenset(p for p in patterns if not has_wildcard(p))
-    wild = tuple(glob_matcher(p) for p in dict.fromkeys(patterns) if has_wildcard(p))
-    if not wild:
+    # "prefix*" patterns, the usual kind, all at once: one str.startswith with a tuple
+    prefixes = tuple(p[:-1] for p in dict.fromkeys(patterns) if p.endswith("*") and not has_wildcard(p[:-1]))
+    wild = tuple(glob_matcher(p) for p in dict.fromkeys(patterns)
+                 if has_wildcard(p) and not (p.endswith("*") and not has_wildcard(p[:-1])))
+    if not wild and not prefixes:
         return literal.__contains__
-    if not literal and len(wild) == 1:
+    if not wild and not literal:
+        return lambda value: value.startswith(prefixes)
+    if not literal and not prefixes and len(wild) == 1:
         return wild[0]
-    return lambda value: value in literal or any(match(value) for match in wild)
+    return lambda value: value in literal or value.startswith(prefixes) or any(match(value) for match in wild)
 
 
 def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:

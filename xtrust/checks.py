@@ -278,22 +278,34 @@ def _reachable_candidates(parts: tuple[list[str], list[str]], shapes: Sequence[_
     to a request on such a role, so none gets through (``_Shape.allow_reach``). Only when every candidate is
     a well-formed role ARN: one that is not must still fail as its decision would."""
     accounts, names = parts
-    if not all(_ACCOUNT_ID.fullmatch(a) for a in accounts) or any("\n" in n for n in names):
+    if not all(map(_ACCOUNT_ID.fullmatch, accounts)) or "\n" in "".join(names):
         return role_arns(accounts, names)
     reach = [shape.allow_reach for shape in shapes]
     if None in reach:
         return role_arns(accounts, names)
-    starts = tuple(start for each in reach for start in each or ())
+    # The starts as long as a role ARN prefix or shorter: every name of an account whose prefix begins with
+    # one may be reached. A longer one reaches, in its own account, the names that begin with its tail.
+    wide: list[str] = []
+    tails: dict[str, list[str]] = {}
+    for start in (start for each in reach for start in each or ()):
+        if len(start) <= _PREFIX_LENGTH:
+            wide.append(start)
+        elif start.startswith(role_arn_prefix(owner := start[_ACCOUNT_AT:_ACCOUNT_AT + 12])):
+            tails.setdefault(owner, []).append(start[_PREFIX_LENGTH:])  # else it begins no role ARN
+    starts = tuple(wide)
     out: list[str] = []
-    for account in accounts:  # role_arns(accounts, names), less the ARNs that start with none of starts
+    for account in accounts:  # role_arns(accounts, names), less the ARNs that start with no start
         prefix = role_arn_prefix(account)
-        if prefix.startswith(starts):  # a start as short as the prefix: every name may be reached
+        if starts and prefix.startswith(starts):
             out += [prefix + name for name in names]
-            continue
-        tails = tuple(start[len(prefix):] for start in starts if start.startswith(prefix))
-        if tails:
-            out += [prefix + name for name in names if name.startswith(tails)]
+        elif account in tails:
+            begins = tuple(tails[account])
+            out += [prefix + name for name in names if name.startswith(begins)]
     return out
+
+
+_ACCOUNT_AT = len("arn:aws:iam::")
+_PREFIX_LENGTH = len(role_arn_prefix("123456789012"))
 
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
@@ -309,27 +321,24 @@ def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shap
     ``outside`` are the candidate role ARNs outside the allow list, in order. A document is asked only
     about the ARNs it can reach (``_Shape.reach``)."""
     context = build_context(caller)
-    said: dict[str, list[tuple[_SideFlags, str]]] = {}
-    for shape, policy in zip(shapes, policies, strict=True):
-        if shape.reach == ():
-            continue  # none of its statements can apply to sts:AssumeRole
-        label = policy.source or "identity policies"
-        known = memo.sides(shape, context)
-        for arn in outside if shape.reach is None else [a for a in outside if a.startswith(shape.reach)]:
+    asked = [(shape, shape.reach, memo.sides(shape, context), policy.source or "identity policies")
+             for shape, policy in zip(shapes, policies, strict=True)
+             if shape.reach != ()]  # a document none of whose statements can apply to sts:AssumeRole says nothing
+    found = []
+    for arn in outside:
+        allows: list[StatementRef] = []
+        for shape, reach, known, label in asked:
+            if reach is not None and not arn.startswith(reach):
+                continue
             side = known.get(arn)
             if side is None:
                 side = known[arn] = memo.side(shape, caller, arn, context)
-            if side is not _NOTHING:
-                said.setdefault(arn, []).append((side, label))
-    found = []
-    for arn in outside:
-        sides = said.get(arn)
-        if sides is None or any(denied for (_, denied), _ in sides):
-            continue
-        allows = tuple(ref if ref.policy == label else _relabel(ref, label)
-                       for (refs, _), label in sides for ref in refs)
-        if allows:
-            found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, {}), allows, caller))
+            if side[1]:
+                break  # denied
+            allows += [ref if ref.policy == label else _relabel(ref, label) for ref in side[0]]
+        else:
+            if allows:
+                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, {}), tuple(allows), caller))
     return tuple(found)
 
 

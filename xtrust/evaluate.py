@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from ._glob import glob_matcher, glob_regex
@@ -356,6 +357,7 @@ def _not_principal_exempts(principals: PrincipalSet, caller: Caller, effect: Eff
     return role_listed and session_listed
 
 
+@lru_cache(maxsize=8192)  # the same few Action lists recur in every statement of an account
 def _action_matches(patterns: tuple[str, ...], action: str) -> bool:
     return any(glob_matcher(p, True)(action) for p in patterns)
 
