@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xtrust._glob import glob_any, glob_match
+from xtrust.checks import _contained
 
 ALPHABET = "ab/:*?"
 
@@ -49,3 +50,32 @@ def test_glob_table(pattern: str, value: str, expected: bool) -> None:
 def test_glob_any_is_true_when_one_pattern_matches(patterns: list[str], value: str) -> None:
     """glob_any splits the patterns by kind (literal, "prefix*", others) and matches each kind its own way."""
     assert bool(glob_any(tuple(patterns))(value)) == any(oracle(p, value) for p in patterns)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=6), st.lists(st.text(alphabet=ALPHABET, max_size=6), min_size=1, max_size=3),
+       st.lists(st.text(alphabet="ab/:", max_size=8), min_size=1, max_size=6))
+def test_a_pattern_said_to_be_inside_others_matches_nothing_they_do_not(
+        pattern: str, patterns: list[str], values: list[str]) -> None:
+    """identity-assume leaves out the Allow patterns an allow list contains whole (checks._contained): what
+    such a pattern matches must be matched by the list — the property that makes leaving them out exact."""
+    if not _contained(pattern, tuple(patterns)):
+        return
+    for value in [*values, pattern.replace("*", ""), pattern.replace("*", "a/b"), pattern.replace("?", "a")]:
+        if oracle(pattern, value):
+            assert any(oracle(p, value) for p in patterns), (pattern, patterns, value)
+
+
+@pytest.mark.parametrize(("pattern", "patterns", "inside"), [
+    ("arn:aws:iam::1:role/team-a-*", ("arn:aws:iam::1:role/team-*",), True),
+    ("arn:aws:iam::1:role/team-*", ("arn:aws:iam::1:role/team-a-*",), False),
+    ("arn:aws:iam::1:role/Admin", ("arn:aws:iam::1:role/Admin",), True),
+    ("arn:aws:iam::1:role/Admin", ("arn:aws:iam::*:role/Adm?n",), True),
+    ("arn:aws:iam::1:role/teams/*", ("arn:aws:iam::1:role/team-*",), False),
+    ("arn:aws:iam::1:role/Adm?n", ("arn:aws:iam::1:role/*",), False),  # sound, not complete
+    ("arn:aws:iam::1:role/${aws:username}", ("*",), False),
+    ("*", ("*",), True),
+    ("arn:aws:iam::1:role/x*", ("*",), True),
+])
+def test_contained_table(pattern: str, patterns: tuple[str, ...], inside: bool) -> None:
+    assert _contained(pattern, patterns) is inside

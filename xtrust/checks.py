@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from ._glob import glob_any, glob_matcher, glob_regex, has_wildcard
+from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .evaluate import (
     _VARIABLE,
@@ -247,7 +247,10 @@ def assume_violations(
     literal = None if conditions else memo.literal_targets(shapes)
     if not conditions and caller.is_iam:
         if literal is None:
-            literal = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), shapes)
+            reach = [memo.escaping_reach(shape, allow_roles) for shape in shapes]
+            if not any(reach) and None not in reach:
+                return AssumeVerdict()  # every Allow stays inside the allow list
+            literal = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), reach)
         outside_arns = memo.outside_of(allow_roles, literal)
         return AssumeVerdict(_unconditional_violations(policies, shapes, caller, outside_arns, memo))
     candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
@@ -273,14 +276,15 @@ def assume_violations(
     return AssumeVerdict(tuple(found), truncated)
 
 
-def _reachable_candidates(parts: tuple[list[str], list[str]], shapes: Sequence[_Shape]) -> list[str]:
-    """The role candidates (``role_candidate_parts``) less those no Allow statement can reach: no Allow applies
-    to a request on such a role, so none gets through (``_Shape.allow_reach``). Only when every candidate is
-    a well-formed role ARN: one that is not must still fail as its decision would."""
+def _reachable_candidates(parts: tuple[list[str], list[str]],
+                          reach: Sequence[tuple[str, ...] | None]) -> list[str]:
+    """The role candidates (``role_candidate_parts``) less those that begin with none of the documents'
+    ``reach`` (AssumeMemo.escaping_reach): only those can be let through by an Allow and be outside the allow
+    list. Only when every candidate is a well-formed role ARN: one that is not must still fail as its
+    decision would."""
     accounts, names = parts
     if not all(map(_ACCOUNT_ID.fullmatch, accounts)) or "\n" in "".join(names):
         return role_arns(accounts, names)
-    reach = [shape.allow_reach for shape in shapes]
     if None in reach:
         return role_arns(accounts, names)
     # The starts as long as a role ARN prefix or shorter: every name of an account whose prefix begins with
@@ -407,6 +411,7 @@ class AssumeMemo:
         self._sides: dict[tuple[object, ...], dict[str, _SideFlags]] = {}
         self._entries: dict[tuple[str, ...], list[str]] = {}
         self._grants: dict[int, tuple[list[Grant], list[str]]] = {}
+        self._escaping: dict[tuple[object, ...], tuple[str, ...] | None] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
         """Whether a role ARN is outside the allow list (glob patterns). An ARN found outside is parsed as a
@@ -423,6 +428,17 @@ class AssumeMemo:
         if listed is None:
             listed = self._outside[patterns] = _AllowList(patterns, parse_role)
         return listed
+
+    def escaping_reach(self, shape: _Shape, allow_roles: Sequence[str]) -> tuple[str, ...] | None:
+        """What a role ARN must begin with for an Allow statement of the document to let sts:AssumeRole
+        through on it while it is outside the allow list: the Allow statements' ``_reach``, less the Resource patterns
+        the allow list contains whole (whatever such a pattern matches is inside). None: any ARN (NotResource).
+        Exact: a role ARN outside the list that an Allow matches is matched by a pattern not contained."""
+        key = (shape.key, tuple(allow_roles))
+        found = self._escaping.get(key, _UNSET)
+        if found is _UNSET:
+            found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
+        return found  # type: ignore[return-value]
 
     def role(self, arn: str) -> RoleRef:
         role = self._roles.get(arn)
@@ -546,6 +562,7 @@ class _AllowList:
 # What parse_role accepts for sure: an ARN of this form needs no parsing to be known good.
 _PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::\d{12}:role/[^\n]*[^/\n]")
 _NOTHING: _SideFlags = ((), False)
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -607,7 +624,6 @@ class _Shape:
     names_the_caller: bool  # see _names_the_caller
     plain: tuple[_PlainStatement, ...] | None  # see _plain_statements
     reach: tuple[str, ...] | None  # see _reach
-    allow_reach: tuple[str, ...] | None  # _reach of the Allow statements alone
 
 
 def _shape_of(policy: Policy, key: int) -> _Shape:
@@ -632,14 +648,15 @@ def _shape_of(policy: Policy, key: int) -> _Shape:
     matchers = None if patterns is None or plain is not None else tuple(
         glob_matcher(v) for v in dict.fromkeys(patterns))
     return _Shape(policy, key, matchers, tuple(reads), role_mentions(policy), _document_targets(policy),
-                  _names_the_caller(policy), plain, _reach(policy), _reach(policy, allows_only=True))
+                  _names_the_caller(policy), plain, _reach(policy))
 
 
-def _reach(policy: Policy, *, allows_only: bool = False) -> tuple[str, ...] | None:
+def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...] = ()) -> tuple[str, ...] | None:
     """What every role ARN a statement of the document can apply to (for sts:AssumeRole) starts with: the
     literal beginning of each Resource pattern, up to its first wildcard or policy variable (resources match
     case-sensitively). None when a statement can apply to any ARN (NotResource); () when none can apply.
-    With ``allows_only``, of the Allow statements alone."""
+    With ``allows_only``, of the Allow statements alone; patterns that the ``inside`` patterns contain whole
+    (:func:`_contained`) are left out."""
     starts: list[str] = []
     for s in policy.statements:
         if (allows_only and s.effect is not Effect.ALLOW) or not covers_action(s, ASSUME_ROLE):
@@ -647,8 +664,23 @@ def _reach(policy: Policy, *, allows_only: bool = False) -> tuple[str, ...] | No
         if s.not_resource is not None:
             return None
         for pattern in s.resource.values if s.resource is not None else ():
-            starts.append(re.split(r"[*?$]", pattern, maxsplit=1)[0])
+            if not (inside and _contained(pattern, inside)):
+                starts.append(re.split(r"[*?$]", pattern, maxsplit=1)[0])
     return tuple(dict.fromkeys(starts))
+
+
+@lru_cache(maxsize=65536)
+def _contained(pattern: str, patterns: tuple[str, ...]) -> bool:
+    """Whether every value ``pattern`` matches is matched by one of ``patterns`` (IAM wildcards, matched
+    case-sensitively, as resources are). Sound, not complete: True only for a literal value that one of
+    them matches, or a "prefix*" pattern inside one "prefix*" pattern; a policy variable is never inside."""
+    if "$" in pattern:
+        return False
+    if not has_wildcard(pattern):
+        return any(glob_match(p, pattern) for p in patterns)
+    head = pattern[:-1]
+    return pattern.endswith("*") and not has_wildcard(head) and any(
+        p.endswith("*") and not has_wildcard(p[:-1]) and head.startswith(p[:-1]) for p in patterns)
 
 
 # --- turning verdicts into findings -------------------------------------------------------------
