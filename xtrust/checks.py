@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
@@ -490,7 +490,7 @@ class AssumeMemo:
         key = id(policy.statements)
         shape = self._shapes.get(key)
         if shape is None:
-            shape = self._shapes[key] = _shape_of(policy, key)
+            shape = self._shapes[key] = _Shape(policy, key)
         return shape
 
     def identity_allows(self, shapes: Sequence[_Shape], caller: Caller, arn: str,
@@ -612,43 +612,66 @@ def _relabel(ref: StatementRef, label: str) -> StatementRef:
     return StatementRef(label, ref.index, ref.sid, ref.effect, ref.pointer, ref.statement, ref.via)
 
 
-@dataclass(frozen=True)
 class _Shape:
-    policy: Policy
-    key: int
-    # None: some statement may apply to any ARN (or the statements are plain)
-    matchers: tuple[Callable[[str], object], ...] | None
-    reads: tuple[str, ...]
-    mentions: RoleMentions
-    targets: tuple[str, ...] | None  # see _document_targets
-    names_the_caller: bool  # see _names_the_caller
-    plain: tuple[_PlainStatement, ...] | None  # see _plain_statements
-    reach: tuple[str, ...] | None  # see _reach
+    """What the identity-assume checks need to know of one document, each part worked out when first asked
+    for: many groups and users are settled by a few of them (AssumeMemo.escaping_reach)."""
 
+    def __init__(self, policy: Policy, key: int) -> None:
+        self.policy = policy
+        self.key = key
 
-def _shape_of(policy: Policy, key: int) -> _Shape:
-    reads: dict[str, None] = {}
-    patterns: list[str] | None = []
-    for s in policy.statements:
-        if not covers_action(s, ASSUME_ROLE):
-            continue
-        texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
-        for condition in s.conditions:
-            reads[condition.key_lower] = None
-            texts += condition.values
-        for text in texts:
-            for name in _VARIABLE.findall(text):
-                reads[name.partition(",")[0].strip().lower()] = None
-        if patterns is not None and s.resource is not None and not any("${" in v for v in s.resource.values):
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The request-context keys its statements that can apply to sts:AssumeRole read: condition keys and
+        policy variables."""
+        reads: dict[str, None] = {}
+        for s in self.policy.statements:
+            if not covers_action(s, ASSUME_ROLE):
+                continue
+            texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
+            for condition in s.conditions:
+                reads[condition.key_lower] = None
+                texts += condition.values
+            for text in texts:
+                for name in _VARIABLE.findall(text):
+                    reads[name.partition(",")[0].strip().lower()] = None
+        return tuple(reads)
+
+    @cached_property
+    def matchers(self) -> tuple[Callable[[str], object], ...] | None:
+        """A matcher of each Resource pattern of the statements that can apply to sts:AssumeRole, when each has
+        one without policy variables; for documents the evaluator decides (plain statements match on their
+        own). None: some statement may apply to any ARN, or the statements are plain."""
+        if self.plain is not None:
+            return None
+        patterns: list[str] = []
+        for s in self.policy.statements:
+            if not covers_action(s, ASSUME_ROLE):
+                continue
+            if s.resource is None or any("${" in v for v in s.resource.values):
+                return None
             patterns += s.resource.values
-        else:
-            patterns = None
-    plain = _plain_statements(policy)
-    # The matchers serve only documents the evaluator decides (plain statements match on their own).
-    matchers = None if patterns is None or plain is not None else tuple(
-        glob_matcher(v) for v in dict.fromkeys(patterns))
-    return _Shape(policy, key, matchers, tuple(reads), role_mentions(policy), _document_targets(policy),
-                  _names_the_caller(policy), plain, _reach(policy))
+        return tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
+
+    @cached_property
+    def mentions(self) -> RoleMentions:
+        return role_mentions(self.policy)
+
+    @cached_property
+    def targets(self) -> tuple[str, ...] | None:
+        return _document_targets(self.policy)
+
+    @cached_property
+    def names_the_caller(self) -> bool:
+        return _names_the_caller(self.policy)
+
+    @cached_property
+    def plain(self) -> tuple[_PlainStatement, ...] | None:
+        return _plain_statements(self.policy)
+
+    @cached_property
+    def reach(self) -> tuple[str, ...] | None:
+        return _reach(self.policy)
 
 
 def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...] = ()) -> tuple[str, ...] | None:
