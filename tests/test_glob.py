@@ -72,8 +72,13 @@ def test_a_pattern_said_to_be_inside_others_matches_nothing_they_do_not(
     ("arn:aws:iam::1:role/Admin", ("arn:aws:iam::1:role/Admin",), True),
     ("arn:aws:iam::1:role/Admin", ("arn:aws:iam::*:role/Adm?n",), True),
     ("arn:aws:iam::1:role/teams/*", ("arn:aws:iam::1:role/team-*",), False),
-    ("arn:aws:iam::1:role/Adm?n", ("arn:aws:iam::1:role/*",), False),  # sound, not complete
-    ("arn:aws:iam::1:role/${aws:username}", ("*",), False),
+    ("arn:aws:iam::1:role/Adm?n", ("arn:aws:iam::1:role/*",), True),
+    ("arn:aws:iam::1:role/Adm?n", ("arn:aws:iam::1:role/Adm?n",), False),  # sound, not complete
+    ("arn:aws:iam::1:role/${aws:username}", ("*",), True),  # whatever the variable resolves to
+    ("arn:aws:iam::1:role/${aws:username}", ("arn:aws:iam::1:role/a*",), False),
+    ("arn:aws:iam::1:role/team-${aws:username}", ("arn:aws:iam::1:role/team-*",), True),
+    ("arn:aws:iam::1:role/team-0771-*-?", ("arn:aws:iam::1:role/team-*",), True),
+    ("arn:aws:iam::1:role/team?", ("arn:aws:iam::1:role/team-*",), False),
     ("*", ("*",), True),
     ("arn:aws:iam::1:role/x*", ("*",), True),
 ])

@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache
 
 from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard
+from ._witness import role_witness
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .evaluate import (
     _VARIABLE,
@@ -246,21 +247,27 @@ def assume_violations(
     shapes = memo.shapes(policies)
     literal = None if conditions else memo.literal_targets(shapes)
     if not conditions and caller.is_iam:
-        if literal is None:
-            reach = [memo.escaping_reach(shape, allow_roles) for shape in shapes]
-            if not any(reach) and None not in reach:
-                return AssumeVerdict()  # every Allow stays inside the allow list
-            literal = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), reach)
-        outside_arns = memo.outside_of(allow_roles, literal)
-        return AssumeVerdict(_unconditional_violations(policies, shapes, caller, outside_arns, memo))
+        if literal is not None:  # every request that can get through is on one of these
+            return AssumeVerdict(_unconditional_violations(policies, shapes, caller,
+                                                           memo.outside_of(allow_roles, literal), memo))
+        reach = [memo.escaping_reach(shape, allow_roles) for shape in shapes]
+        if not any(reach) and None not in reach:
+            return AssumeVerdict()  # every Allow stays inside the allow list
+        candidates = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), reach)
+        found = list(_unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, candidates),
+                                               memo))
+        missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found, memo)
+                  if arn not in set(candidates)]
+        found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
+        return AssumeVerdict(tuple(found))
     candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
     outside = memo.outside(allow_roles)
     base = build_context(caller)
-    found: list[Violation] = []
+    found = []
     truncated = False
-    for arn in candidates:
-        if not outside(arn):
-            continue
+
+    def try_role(arn: str) -> None:
+        nonlocal truncated
         tried = 0
         role = memo.role(arn)
         for context, chosen in contexts(conditions, caller, base, moment):
@@ -273,7 +280,74 @@ def assume_violations(
                                        decision.identity.allows, caller))
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
+
+    for arn in candidates:
+        if outside(arn):
+            try_role(arn)
+    if literal is None:
+        for arn in _missed_roles(policies, caller, allow_roles, found, memo):
+            if arn not in set(candidates) and outside(arn):
+                try_role(arn)
     return AssumeVerdict(tuple(found), truncated)
+
+
+def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Sequence[str],
+                  found: Sequence[Violation], memo: AssumeMemo) -> list[str]:
+    """Role ARNs the representatives may have missed: for each Allow statement that can apply to
+    sts:AssumeRole and lets none of the violations found through, a role ARN it matches that no Deny
+    without conditions denies and the allow list leaves out (_witness.role_witness), when there is one.
+    Deciding them as well makes the verdict exact whatever the fresh names of the representatives happen to
+    collide with. A Deny with conditions, or a pattern with a policy variable that cannot be resolved here,
+    is left to the evaluator."""
+    granted = {(ref.policy, ref.index) for violation in found for ref in violation.allows}
+    none_of: list[str] = list(allow_roles)
+    any_of: list[tuple[str, ...]] = []
+    allows: list[tuple[tuple[str, ...], bool]] = []  # patterns, and whether they are a Resource
+    for policy in policies:
+        label = policy.source or "identity policies"
+        for statement in policy.statements:
+            if not covers_action(statement, ASSUME_ROLE):
+                continue
+            items = statement.resource or statement.not_resource
+            if items is None:
+                continue  # an identity statement without Resource or NotResource applies to nothing
+            values = _resolved(policy, items.values, caller)
+            if statement.effect is Effect.DENY:
+                if statement.conditions or values is None:
+                    continue
+                if statement.resource is not None:
+                    none_of += values
+                else:
+                    any_of.append(values)  # the Deny does not apply only to what its NotResource names
+            elif (label, statement.index) not in granted and values is not None:
+                allows.append((values, statement.resource is not None))
+    inside = tuple(allow_roles)
+    if any(all(_contained(v, inside) for v in group) for group in any_of):
+        return []  # the Deny spares only roles the allow list holds
+    out: list[str] = []
+    for values, positive in allows:
+        if positive and all(_contained(v, inside) for v in values):
+            continue  # whatever it matches is allowed
+        witness = memo.witness(tuple(any_of) + ((values,) if positive else ()),
+                               tuple(none_of) + (() if positive else values))
+        if witness is not None and witness not in out:
+            out.append(witness)
+    return out
+
+
+def _resolved(policy: Policy, values: tuple[str, ...], caller: Caller) -> tuple[str, ...] | None:
+    """Resource patterns with the caller's ${aws:username} in place; None when another variable remains."""
+    if not policy.substitutes_variables or not any("${" in v for v in values):
+        return values
+    name = caller.name if caller.kind is CallerKind.USER else None
+    out = []
+    for value in values:
+        if name is not None:
+            value = value.replace("${aws:username}", name)
+        if "${" in value:
+            return None
+        out.append(value)
+    return tuple(out)
 
 
 def _reachable_candidates(parts: tuple[list[str], list[str]],
@@ -439,6 +513,11 @@ class AssumeMemo:
         if found is _UNSET:
             found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
         return found  # type: ignore[return-value]
+
+    @staticmethod
+    def witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...]) -> str | None:
+        """:func:`_witness.role_witness`, remembered across the account's groups and users."""
+        return role_witness(any_of, none_of)
 
     def role(self, arn: str) -> RoleRef:
         role = self._roles.get(arn)
@@ -695,15 +774,13 @@ def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...]
 @lru_cache(maxsize=65536)
 def _contained(pattern: str, patterns: tuple[str, ...]) -> bool:
     """Whether every value ``pattern`` matches is matched by one of ``patterns`` (IAM wildcards, matched
-    case-sensitively, as resources are). Sound, not complete: True only for a literal value that one of
-    them matches, or a "prefix*" pattern inside one "prefix*" pattern; a policy variable is never inside."""
-    if "$" in pattern:
-        return False
-    if not has_wildcard(pattern):
+    case-sensitively, as resources are). Sound, not complete: True for a literal value that one of them
+    matches, and for a pattern whose literal beginning (up to a wildcard or a policy variable, whatever that
+    resolves to) begins with the beginning of a "prefix*" pattern."""
+    if not has_wildcard(pattern) and "$" not in pattern:
         return any(glob_match(p, pattern) for p in patterns)
-    head = pattern[:-1]
-    return pattern.endswith("*") and not has_wildcard(head) and any(
-        p.endswith("*") and not has_wildcard(p[:-1]) and head.startswith(p[:-1]) for p in patterns)
+    head = re.split(r"[*?$]", pattern, maxsplit=1)[0]
+    return any(p.endswith("*") and not has_wildcard(p[:-1]) and head.startswith(p[:-1]) for p in patterns)
 
 
 # --- turning verdicts into findings -------------------------------------------------------------

@@ -335,7 +335,9 @@ def _resource_role_names(resource: str, username: str) -> tuple[str, ...]:
             names.append(text[len("role/"):])
         elif "role/" in text:
             names.append(text.split("role/", 1)[1] or "any")
-        elif tail.startswith("*") or tail.startswith("?"):
+        elif tail.startswith("*"):  # the * takes in "arn:…:role/" and any name or path before the rest
+            names.append(_instantiate(star + tail[1:], star, single) or "any")
+        elif tail.startswith("?"):
             names.append(_instantiate(tail[1:], star, single) or "any")
     return tuple(names)
 

@@ -211,6 +211,10 @@ resource_patterns = st.sampled_from((
     ROLE, "*", f"arn:aws:iam::{D}:role/*", "arn:aws:iam::*:role/Admin", f"arn:aws:iam::{D}:role/Adm?n",
     f"arn:aws:iam::{D}:role/ops/*", f"arn:aws:iam::{D}:role/${{aws:username}}", f"arn:aws:iam::{X}:role/Admin",
     f"arn:aws:iam::{D}:role/ops/ReadOnly", f"arn:aws:iam::{L}:role/*", "*Admin", f"arn:aws:iam::{D}:*",
+    # patterns that the fresh names of the representatives fall under, or that meet others only on a name
+    # neither suggests
+    f"arn:aws:iam::{D}:role/a*", f"arn:aws:iam::{D}:role/*y", "*/Admin", f"arn:aws:iam::{D}:role/team/*",
+    f"arn:aws:iam::{D}:role/b*", "*x",
 ))
 identity_actions = st.sampled_from(("sts:AssumeRole", "sts:*", "*", "sts:Assume*", "STS:ASSUMEROLE", "s3:*",
                                     "sts:TagSession"))
@@ -238,7 +242,8 @@ identity_documents = st.lists(identity_statements(), min_size=1, max_size=3).map
 @st.composite
 def concrete_roles(draw: st.DrawFn) -> str:
     account = draw(st.sampled_from((*ACCOUNTS, "555555555555", "123456789010", "111111111111")))
-    name = draw(st.sampled_from((*NAMES, "bob", "Adm1n", "ops/x", "any/Admin", "Adminx")))
+    name = draw(st.sampled_from((*NAMES, "bob", "Adm1n", "ops/x", "any/Admin", "Adminx", "b", "zz", "any",
+                                 "team/y", "team/b/Admin", "ay")))
     return f"arn:aws:iam::{account}:role/{name}"
 
 
