@@ -20,31 +20,40 @@ from functools import lru_cache
 __all__ = ["role_witness"]
 
 _PREFIX = "arn:aws:iam::"
-_ROLE = ":role/"
 # The shape of a role ARN, as a small automaton: the prefix, 12 digits, ":role/", then the path's segments
 # (printable ASCII) and the role name (letters, digits and +=,.@_-), each after a "/": states past the fixed
 # part are _SEGMENT (a segment begins), _NAMED (a segment of name characters so far) and _PATH (a segment
 # that can only be part of the path). Only _NAMED accepts.
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName, Path)
-_FIXED = len(_PREFIX) + 12 + len(_ROLE)
-_SEGMENT, _NAMED, _PATH, _DEAD = _FIXED, _FIXED + 1, _FIXED + 2, -1
+_SEGMENT, _NAMED, _PATH, _DEAD = -2, -3, -4, -1
 _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
 _FILLERS = "zqxjkvwybfghmpdcu"
 _LIMIT = 20000  # states visited before the search gives up (None: no answer, as before it was asked)
 
 
-def _shape_step(state: int, char: str) -> int:
-    if state < len(_PREFIX):
-        return state + 1 if char == _PREFIX[state] else _DEAD
-    if state < len(_PREFIX) + 12:
-        return state + 1 if char.isdigit() and char.isascii() else _DEAD
-    if state < _FIXED:
-        return state + 1 if char == _ROLE[state - len(_PREFIX) - 12] else _DEAD
+def _shape_step(kind: str, state: int, char: str) -> int:
+    """One character of an ``arn:aws:iam::<account>:<kind>/<path/><name>`` ARN; states count the characters
+    of the fixed part, then are _SEGMENT, _NAMED or _PATH."""
+    fixed = len(_PREFIX) + 12 + len(kind) + 2
+    if 0 <= state < fixed:
+        expected = _fixed_char(kind, state)
+        if expected is None:
+            return state + 1 if char.isdigit() and char.isascii() else _DEAD
+        return (state + 1 if state + 1 < fixed else _SEGMENT) if char == expected else _DEAD
     if char == "/":
         return _SEGMENT
     if char in _NAME_CHARACTERS:
         return _PATH if state == _PATH else _NAMED
     return _PATH if "!" <= char <= "~" else _DEAD
+
+
+def _fixed_char(kind: str, state: int) -> str | None:
+    """The character the fixed part of the ARN has at ``state``; None for a digit of the account."""
+    if state < len(_PREFIX):
+        return _PREFIX[state]
+    if state < len(_PREFIX) + 12:
+        return None
+    return f":{kind}/"[state - len(_PREFIX) - 12]
 
 
 def _close(pattern: str, positions: set[int]) -> frozenset[int]:
@@ -82,15 +91,15 @@ def _always(pattern: str, positions: frozenset[int]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def role_witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...]) -> str | None:
+def role_witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...], kind: str = "role") -> str | None:
     """A shortest role ARN (``arn:aws:iam::<12 digits>:role/<path/><name>``, as IAM allows them) that
     matches at least one pattern of every group in ``any_of`` and none of the patterns in ``none_of``; None
-    when there is none (or the search grows past its limit)."""
+    when there is none (or the search grows past its limit). ``kind`` "user" asks for a user ARN instead."""
     patterns = [p for group in any_of for p in group] + list(none_of)
     used = {c for p in patterns for c in p if c not in "*?"}
     filler = next((c for c in [*_FILLERS, *sorted(_NAME_CHARACTERS)] if c not in used), None)
     digit = next((c for c in "0123456789" if c not in used), "0")  # stands for every digit no pattern names
-    alphabet = [*([filler] if filler else []), *sorted(used | set(_PREFIX + _ROLE + digit))]
+    alphabet = [*([filler] if filler else []), *sorted(used | set(f"{_PREFIX}:{kind}/{digit}"))]
     groups: list[range] = []
     at = 0
     for group in any_of:
@@ -104,8 +113,8 @@ def role_witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...]) 
         (shape, states), text = queue.popleft()
         if shape == _NAMED and _satisfied(patterns, states, groups, negatives):
             return text
-        for char in _choices(shape, alphabet):
-            after_shape = _shape_step(shape, char)
+        for char in _choices(kind, shape, alphabet):
+            after_shape = _shape_step(kind, shape, char)
             if after_shape == _DEAD:
                 continue
             after = tuple(_step(p, s, char) for p, s in zip(patterns, states, strict=True))
@@ -121,15 +130,14 @@ def role_witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...]) 
     return None
 
 
-def _choices(shape: int, alphabet: Sequence[str]) -> Sequence[str]:
-    """The characters worth trying in a shape state: the one the fixed parts require, a digit of the account."""
-    if shape < len(_PREFIX):
-        return _PREFIX[shape]
-    if shape < len(_PREFIX) + 12:
+def _choices(kind: str, shape: int, alphabet: Sequence[str]) -> Sequence[str]:
+    """The characters worth trying in a shape state: the one the fixed part requires, a digit of the account."""
+    if shape < 0:
+        return alphabet
+    expected = _fixed_char(kind, shape)
+    if expected is None:
         return [c for c in alphabet if c.isdigit() and c.isascii()]
-    if shape < _FIXED:
-        return _ROLE[shape - len(_PREFIX) - 12]
-    return alphabet
+    return expected
 
 
 def _satisfied(patterns: Sequence[str], states: tuple[frozenset[int], ...], groups: Sequence[range],

@@ -125,11 +125,10 @@ def parse_caller(principal: str, action: str = ASSUME_ROLE) -> Caller:
     if match["service"] == "iam":
         if resource == "root":
             return Caller(principal, CallerKind.ROOT, account, "root", root, partition=partition)
-        if resource.startswith("user/") and len(resource) > 5:
-            name = resource.rsplit("/", 1)[1]
+        name = resource.rsplit("/", 1)[1] if "/" in resource else ""
+        if resource.startswith("user/") and name:  # a user or role ARN ends with a name, never with "/"
             return Caller(principal, CallerKind.USER, account, name, principal, partition=partition)
-        if resource.startswith("role/") and len(resource) > 5:
-            name = resource.rsplit("/", 1)[1]
+        if resource.startswith("role/") and name:
             session = f"arn:{partition}:sts::{account}:assumed-role/{name}/xtrust"
             return Caller(principal, CallerKind.ROLE_SESSION, account, name, principal, session, partition)
     else:

@@ -35,6 +35,7 @@ from .model import Condition, Effect, Policy, PolicyKind, PrincipalForm, Princip
 from .representatives import (
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
+    Candidate,
     RoleMentions,
     allowed_principal,
     context_count,
@@ -135,14 +136,16 @@ def _enumerated_trust_violations(trust: Policy, role: RoleRef, entries: Sequence
     known = [*known_accounts, *_entry_accounts(entries)]
     found: list[Violation] = []
     truncated = False
-    for candidate in trust_candidates(trust, role.account, known):
+
+    def try_caller(candidate: Candidate) -> None:
+        nonlocal truncated
         caller = candidate.caller
         if allowed_principal(caller, entries, allow.services, allow.federated):
-            continue
+            return
         if not _may_let_in(trust, caller):
             # No context gets this caller through: every one would be tried and refused.
             truncated = truncated or context_count(conditions, caller, moment) >= MAX_CONTEXTS
-            continue
+            return
         tried = 0
         for context, chosen in contexts(conditions, caller, build_context(caller), moment):
             tried += 1
@@ -152,7 +155,69 @@ def _enumerated_trust_violations(trust: Policy, role: RoleRef, entries: Sequence
                                        decision.trust.allows, caller))
                 break
         truncated = truncated or tried >= MAX_CONTEXTS
+
+    candidates = trust_candidates(trust, role.account, known)
+    for candidate in candidates:
+        try_caller(candidate)
+    tried_arns = {c.caller.arn for c in candidates}
+    for arn in _missed_callers(trust, entries, found):
+        if arn not in tried_arns:
+            try_caller(Candidate(parse_caller(arn), ASSUME_ROLE))
     return TrustVerdict(tuple(found), truncated)
+
+
+def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Violation]) -> list[str]:
+    """Callers the representatives may have missed: for each Allow statement that names every principal of
+    some account (an account or ``*``), that lets none of the violations found through, and that limits
+    aws:PrincipalArn, a user and a role ARN (_witness.role_witness) of such an account that its conditions
+    on aws:PrincipalArn admit and the allow list leaves out. The fresh names of the representatives
+    ("any") can fall under those conditions (``ArnNotLike arn:aws:iam::*:*/a*``) when other names do not."""
+    granted = {ref.index for violation in found for ref in violation.allows}
+    avoid = [*(f"arn:aws:iam::{account}:*" for account in _whole_accounts(entries)),
+             *(entry for entry in entries if entry.startswith("arn:") and ":assumed-role/" not in entry)]
+    out: list[str] = []
+    for statement in trust.statements:
+        if statement.effect is not Effect.ALLOW or statement.principal is None or statement.index in granted:
+            continue
+        whole = tuple(
+            "*" if p.form is PrincipalForm.ANY else f"arn:aws:iam::{p.account}:*"
+            for p in statement.principal.principals
+            if p.form is PrincipalForm.ANY or (p.kind is PrincipalKind.AWS and p.form is PrincipalForm.ACCOUNT))
+        limits = _principal_arn_limits(statement.conditions)
+        if not whole or limits is None or limits == ((), ()):
+            continue
+        any_of, none_of = limits
+        for kind in ("user", "role"):
+            witness = role_witness((whole, *any_of), (*none_of, *avoid), kind)
+            if witness is not None and witness not in out:
+                out.append(witness)
+    return out
+
+
+_Limits = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]
+
+
+def _principal_arn_limits(conditions: Sequence[Condition]) -> _Limits | None:
+    """What a statement's conditions on aws:PrincipalArn ask of the caller's ARN: groups of patterns it must
+    match one of (ArnLike, ArnEquals, StringLike, StringEquals, and their IfExists forms: the key is always
+    there for an IAM principal) and patterns it must match none of (their Not forms). None when another
+    operator or a set operator reads the key: then the evaluator alone decides."""
+    any_of: list[tuple[str, ...]] = []
+    none_of: list[str] = []
+    for condition in conditions:
+        if condition.key_lower != "aws:principalarn":
+            continue
+        base = condition.operator.base
+        if condition.operator.qualifier is not None or base.name.replace("Not", "") not in _ARN_LIMITS:
+            return None
+        if base.negated:
+            none_of += condition.values
+        else:
+            any_of.append(tuple(condition.values))
+    return tuple(any_of), tuple(none_of)
+
+
+_ARN_LIMITS = ("ArnLike", "ArnEquals", "StringLike", "StringEquals")
 
 
 def _names_only_allowed(trust: Policy, entries: Sequence[str], allow: TrustAllow) -> bool:

@@ -134,6 +134,14 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("service-not-allowed", doc(allow({"Service": "ec2.amazonaws.com"})), FEDERATED_ONLY, "ec2.amazonaws.com"),
     ("star-principal-account-excludes-services", doc(allow(STAR, condition={"StringEquals": {"aws:PrincipalAccount": L}})), None, None),
     ("login-and-mfa-star", doc(allow(LOGIN), allow(STAR, condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})), None, "555555555555"),
+    # the representatives' fresh name ("any") falls under the condition; other names of the account do not
+    ("vendor-names-not-starting-with-a", doc(allow({"AWS": X}, condition={"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"}})), None, X),
+    ("star-iam-principals-not-named-a", doc(allow(STAR, condition={
+        "StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"},
+        "StringEquals": {"aws:PrincipalType": ["User", "AssumedRole"]}})), None, ":user/"),
+    ("star-roles-under-a-path-not-named-any", doc(allow(STAR, condition={
+        "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops/*"},
+        "StringNotLike": {"aws:PrincipalArn": "*/any*"}})), None, ":role/ops/"),
 ]
 
 
