@@ -323,7 +323,8 @@ def assume_violations(
                                                memo))
         missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found, memo)
                   if arn not in set(candidates)]
-        found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
+        if missed:
+            found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
         return AssumeVerdict(tuple(found))
     candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
     outside = memo.outside(allow_roles)
