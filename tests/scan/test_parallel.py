@@ -186,3 +186,13 @@ sys.exit(main(["scan", "--rules", {str(tmp_path / "rules.yaml")!r}, "--snapshot"
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == ("xtrust: error: a worker process of the scan ended without its results (exit code 9); "
                            "run with --jobs 1 to scan in one process\n")
+
+
+def test_bad_suppressions_give_the_error_one_process_gives(tmp_path: Path) -> None:
+    bad = tmp_path / "suppressions.yaml"
+    bad.write_text("suppressions:\n  - id: [not, a, string]\n")
+    argv = ["scan", "--rules", str(RULES), "--snapshot", *WORLD, "--suppressions", str(bad)]
+    one = _xtrust(*argv, "--jobs", "1")
+    two = _xtrust(*argv, "--jobs", "2")
+    assert one.returncode == two.returncode == 2
+    assert one.stderr == two.stderr and str(bad) in two.stderr and two.stdout == ""
