@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["role_witness"]
+__all__ = ["PART_ONE", "PART_RUN", "arn_part_pattern", "role_witness"]
 
 _PREFIX = "arn:aws:iam::"
 # The shape of a role ARN, as a small automaton: the prefix, 12 digits, ":role/", then the path's segments
@@ -28,6 +28,10 @@ _PREFIX = "arn:aws:iam::"
 _SEGMENT, _NAMED, _PATH, _DEAD = -2, -3, -4, -1
 _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
 _FILLERS = "zqxjkvwybfghmpdcu"
+# Wildcards that stay within one part of an ARN (the Arn condition operators match part by part): a run, and
+# one character, other than ":". Callers write them into patterns with arn_part_pattern.
+PART_RUN, PART_ONE = "\ue000", "\ue001"
+_WILD = {"*", "?", PART_RUN, PART_ONE}
 _LIMIT = 20000  # states visited before the search gives up (None: no answer, as before it was asked)
 
 
@@ -56,13 +60,23 @@ def _fixed_char(kind: str, state: int) -> str | None:
     return f":{kind}/"[state - len(_PREFIX) - 12]
 
 
+def arn_part_pattern(pattern: str) -> str | None:
+    """An Arn operator's value as a pattern here: its first five parts' wildcards kept within their part
+    (conditions._arn_match); None for a value of fewer than six parts, which matches nothing."""
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return None
+    fixed = [p.replace("*", PART_RUN).replace("?", PART_ONE) for p in parts[:5]]
+    return ":".join([*fixed, parts[5]])
+
+
 def _close(pattern: str, positions: set[int]) -> frozenset[int]:
-    """The positions reachable without reading a character: past each ``*``."""
+    """The positions reachable without reading a character: past each run wildcard."""
     out = set(positions)
     stack = list(positions)
     while stack:
         i = stack.pop()
-        if i < len(pattern) and pattern[i] == "*" and i + 1 not in out:
+        if i < len(pattern) and pattern[i] in ("*", PART_RUN) and i + 1 not in out:
             out.add(i + 1)
             stack.append(i + 1)
     return frozenset(out)
@@ -73,9 +87,9 @@ def _step(pattern: str, positions: frozenset[int], char: str) -> frozenset[int]:
     for i in positions:
         if i < len(pattern):
             token = pattern[i]
-            if token == "*":
+            if token == "*" or (token == PART_RUN and char != ":"):
                 after.add(i)
-            elif token == "?" or token == char:
+            elif token == "?" or token == char or (token == PART_ONE and char != ":"):
                 after.add(i + 1)
     return _close(pattern, after) if after else frozenset()
 
@@ -96,7 +110,7 @@ def role_witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...], 
     matches at least one pattern of every group in ``any_of`` and none of the patterns in ``none_of``; None
     when there is none (or the search grows past its limit). ``kind`` "user" asks for a user ARN instead."""
     patterns = [p for group in any_of for p in group] + list(none_of)
-    used = {c for p in patterns for c in p if c not in "*?"}
+    used = {c for p in patterns for c in p if c not in _WILD}
     filler = next((c for c in [*_FILLERS, *sorted(_NAME_CHARACTERS)] if c not in used), None)
     digit = next((c for c in "0123456789" if c not in used), "0")  # stands for every digit no pattern names
     alphabet = [*([filler] if filler else []), *sorted(used | set(f"{_PREFIX}:{kind}/{digit}"))]

@@ -16,8 +16,9 @@ from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache
 
 from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard
-from ._witness import role_witness
+from ._witness import arn_part_pattern, role_witness
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
+from .errors import InputError
 from .evaluate import (
     _VARIABLE,
     Match,
@@ -200,24 +201,36 @@ _Limits = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]
 def _principal_arn_limits(conditions: Sequence[Condition]) -> _Limits | None:
     """What a statement's conditions on aws:PrincipalArn ask of the caller's ARN: groups of patterns it must
     match one of (ArnLike, ArnEquals, StringLike, StringEquals, and their IfExists forms: the key is always
-    there for an IAM principal) and patterns it must match none of (their Not forms). None when another
-    operator or a set operator reads the key: then the evaluator alone decides."""
+    there for an IAM principal) and patterns it must match none of (their Not forms), as _witness patterns.
+    None when another operator or a set operator reads the key (the evaluator alone decides then), or when
+    no ARN can meet the conditions."""
     any_of: list[tuple[str, ...]] = []
     none_of: list[str] = []
     for condition in conditions:
         if condition.key_lower != "aws:principalarn":
             continue
         base = condition.operator.base
-        if condition.operator.qualifier is not None or base.name.replace("Not", "") not in _ARN_LIMITS:
+        family = base.name.replace("Not", "")
+        if condition.operator.qualifier is not None or family not in _ARN_LIMITS:
             return None
+        patterns = tuple(p for p in map(_ARN_LIMITS[family], condition.values) if p is not None)
         if base.negated:
-            none_of += condition.values
+            none_of += patterns
+        elif not patterns:
+            return None  # no value can match
         else:
-            any_of.append(tuple(condition.values))
+            any_of.append(patterns)
     return tuple(any_of), tuple(none_of)
 
 
-_ARN_LIMITS = ("ArnLike", "ArnEquals", "StringLike", "StringEquals")
+def _literal(value: str) -> str | None:
+    """A StringEquals value as a pattern: itself; None when it has a wildcard character, which no principal
+    ARN has (IAM names allow neither * nor ?), so it matches none."""
+    return None if has_wildcard(value) else value
+
+
+_ARN_LIMITS: Mapping[str, Callable[[str], str | None]] = {
+    "ArnLike": arn_part_pattern, "ArnEquals": arn_part_pattern, "StringLike": str, "StringEquals": _literal}
 
 
 def _names_only_allowed(trust: Policy, entries: Sequence[str], allow: TrustAllow) -> bool:
@@ -554,8 +567,8 @@ class AssumeMemo:
         self._escaping: dict[tuple[object, ...], tuple[str, ...] | None] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
-        """Whether a role ARN is outside the allow list (glob patterns). An ARN found outside is parsed as a
-        role ARN: a candidate that is not one fails as its decision would."""
+        """Whether a role ARN is outside the allow list (glob patterns). A candidate that no role can have
+        (not a role ARN) is not: no request on it can get through."""
         return self._allow_list(allow_roles).outside
 
     def outside_of(self, allow_roles: Sequence[str], arns: Iterable[str]) -> list[str]:
@@ -698,10 +711,14 @@ class _AllowList:
         return [a for a in arns if seen[a]]
 
     def _judge(self, arn: str) -> bool:
-        answer = self._listed.fullmatch(arn) is None
-        if answer and not _PLAIN_ROLE_ARN.fullmatch(arn):
-            self._check_role(arn)  # parse_role, which fails for what is not a role ARN
-        return answer
+        if self._listed.fullmatch(arn) is not None:
+            return False
+        if not _PLAIN_ROLE_ARN.fullmatch(arn):
+            try:
+                self._check_role(arn)  # parse_role, which fails for what is not a role ARN
+            except InputError:
+                return False  # no role has this ARN (role//, a newline…): no request on it gets through
+        return True
 
 
 # What parse_role accepts for sure: an ARN of this form needs no parsing to be known good.

@@ -42,7 +42,7 @@ NAMES = ("Admin", "bob", "ReadOnly", "ops/ReadOnly", "team/Admin", "Admzn", "x")
 KEYS_AND_VALUES = {
     "aws:PrincipalAccount": (L, D, X, "98765432109?", "*"),
     "aws:PrincipalArn": (f"arn:aws:iam::{L}:*", f"arn:aws:iam::{X}:role/Admin", "arn:aws:iam::*:role/Admin",
-                         f"arn:aws:iam::{L}:user/bob"),
+                         f"arn:aws:iam::{L}:user/bob", "arn:aws:iam::*:*/a*", "*/any*", "arn:aws:iam::*:role/*"),
     "aws:PrincipalOrgID": ("o-abc", "o-*"),
     "aws:SourceIp": ("203.0.113.0/24", "10.0.0.0/8"),
     "aws:MultiFactorAuthPresent": ("true", "false"),
@@ -53,7 +53,7 @@ KEYS_AND_VALUES = {
 OPERATORS = {
     "aws:PrincipalAccount": ("StringEquals", "StringNotEquals", "StringLike", "StringEqualsIfExists",
                              "ForAnyValue:StringEquals", "ForAllValues:StringEquals"),
-    "aws:PrincipalArn": ("ArnLike", "ArnNotLike", "StringLike", "ArnEquals"),
+    "aws:PrincipalArn": ("ArnLike", "ArnNotLike", "StringLike", "ArnEquals", "StringNotLike"),
     "aws:PrincipalOrgID": ("StringEquals", "StringLike", "StringNotEquals"),
     "aws:SourceIp": ("IpAddress", "NotIpAddress"),
     "aws:MultiFactorAuthPresent": ("Bool", "BoolIfExists"),
@@ -276,3 +276,63 @@ def test_a_compliant_identity_reaches_no_unlisted_role(documents: list[dict[str,
             continue
         assert not can_assume(USER, role, trust_policy=LOGIN_TRUST(L), identity_policies=policies,
                               context=context), (role, context)
+
+
+# --- exactness over a small universe -----------------------------------------------------------------
+# Patterns and role names over a few characters, so that every role ARN that could tell two verdicts apart
+# is in the universe: a compliant verdict must then refuse every one of them outside the allow list.
+
+SMALL_NAMES = ["".join(p) for n in (1, 2, 3) for p in __import__("itertools").product("abz", repeat=n)]
+SMALL_ROLES = [f"arn:aws:iam::{D}:role/{path}{name}" for path in ("", "a/", "b/z/") for name in SMALL_NAMES]
+small_patterns = st.text(alphabet="abz/*?", min_size=1, max_size=4).flatmap(
+    lambda p: st.sampled_from((f"arn:aws:iam::{D}:role/{p}", f"*{p}")))
+
+
+@st.composite
+def small_identity_documents(draw: st.DrawFn) -> dict[str, Any]:
+    statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                         "Resource": draw(st.lists(small_patterns, min_size=1, max_size=2))}]
+    for _ in range(draw(st.integers(0, 2))):
+        statements.append({"Effect": "Deny", "Action": "sts:AssumeRole",
+                           draw(st.sampled_from(("Resource", "NotResource"))):
+                               draw(st.lists(small_patterns, min_size=1, max_size=2))})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_identity_documents(), st.lists(small_patterns, max_size=2))
+def test_identity_verdicts_are_exact_over_a_small_universe(document: dict[str, Any], extra: list[str]) -> None:
+    allowed = (ROLE, *extra)
+    policies = [parse_policy(document, kind=PolicyKind.IDENTITY)]
+    verdict = assume_violations(policies, USER, allowed, known_accounts=[L, D], now=NOW)
+    if verdict.violations:
+        return
+    for role in SMALL_ROLES:
+        if any(glob_match(a, role) for a in allowed):
+            continue
+        assert not can_assume(USER, role, trust_policy=LOGIN_TRUST(L), identity_policies=policies), role
+
+
+small_name_patterns = st.text(alphabet="abz/*?", min_size=1, max_size=4)
+SMALL_CALLERS = [f"arn:aws:iam::{X}:{kind}/{path}{name}" for kind in ("user", "role")
+                 for path in ("", "a/") for name in SMALL_NAMES]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(({"AWS": "*"}, {"AWS": X}, "*")),
+       st.lists(st.tuples(st.sampled_from(("ArnLike", "ArnNotLike", "StringLike", "StringNotLike")),
+                          small_name_patterns.flatmap(lambda p: st.sampled_from(
+                              (f"arn:aws:iam::*:*/{p}", f"arn:aws:iam::{X}:user/{p}", f"*{p}")))),
+                min_size=1, max_size=2))
+def test_trust_verdicts_are_exact_over_a_small_universe(principal: Any, limits: list[tuple[str, str]]) -> None:
+    condition: dict[str, Any] = {}
+    for operator, value in limits:
+        condition.setdefault(operator, {}).setdefault("aws:PrincipalArn", []).append(value)
+    trust = parse_policy({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", "Condition": condition}]},
+        kind=PolicyKind.TRUST)
+    verdict = trust_violations(trust, ROLE, ALLOW, known_accounts=[L], now=NOW)
+    if verdict.violations:
+        return
+    for caller in SMALL_CALLERS:
+        assert not can_assume(caller, ROLE, trust_policy=trust, identity_policies=[OUTSIDER_IDENTITY]), caller
