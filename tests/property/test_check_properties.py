@@ -290,20 +290,20 @@ small_patterns = st.text(alphabet="abz/*?", min_size=1, max_size=4).flatmap(
 
 @st.composite
 def small_identity_documents(draw: st.DrawFn) -> dict[str, Any]:
-    statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                         "Resource": draw(st.lists(small_patterns, min_size=1, max_size=2))}]
-    for _ in range(draw(st.integers(0, 2))):
-        statements.append({"Effect": "Deny", "Action": "sts:AssumeRole",
-                           draw(st.sampled_from(("Resource", "NotResource"))):
+    statements: list[dict[str, Any]] = []
+    for effect in ["Allow", *(["Allow", "Deny", "Deny"][:draw(st.integers(0, 3))])]:
+        statements.append({"Effect": effect, "Action": draw(st.sampled_from(("sts:AssumeRole", "sts:*", "*"))),
+                           draw(st.sampled_from(("Resource", "Resource", "NotResource"))):
                                draw(st.lists(small_patterns, min_size=1, max_size=2))})
     return {"Version": "2012-10-17", "Statement": statements}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_identity_documents(), st.lists(small_patterns, max_size=2))
-def test_identity_verdicts_are_exact_over_a_small_universe(document: dict[str, Any], extra: list[str]) -> None:
+@given(st.lists(small_identity_documents(), min_size=1, max_size=2), st.lists(small_patterns, max_size=2))
+def test_identity_verdicts_are_exact_over_a_small_universe(documents: list[dict[str, Any]],
+                                                           extra: list[str]) -> None:
     allowed = (ROLE, *extra)
-    policies = [parse_policy(document, kind=PolicyKind.IDENTITY)]
+    policies = [parse_policy(document, kind=PolicyKind.IDENTITY) for document in documents]
     verdict = assume_violations(policies, USER, allowed, known_accounts=[L, D], now=NOW)
     if verdict.violations:
         return
