@@ -174,6 +174,9 @@ def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Viola
     on aws:PrincipalArn admit and the allow list leaves out. The fresh names of the representatives
     ("any") can fall under those conditions (``ArnNotLike arn:aws:iam::*:*/a*``) when other names do not."""
     granted = {ref.index for violation in found for ref in violation.allows}
+    denied = _deny_limits(trust)
+    if denied is None:
+        return []  # a Deny without conditions refuses everyone
     avoid = [*(f"arn:aws:iam::{account}:*" for account in _whole_accounts(entries)),
              *(entry for entry in entries if entry.startswith("arn:") and ":assumed-role/" not in entry)]
     out: list[str] = []
@@ -185,9 +188,11 @@ def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Viola
             for p in statement.principal.principals
             if p.form is PrincipalForm.ANY or (p.kind is PrincipalKind.AWS and p.form is PrincipalForm.ACCOUNT))
         limits = _principal_arn_limits(statement.conditions)
-        if not whole or limits is None or limits == ((), ()):
+        if not whole or limits is None:
             continue
-        any_of, none_of = limits
+        any_of, none_of = limits[0] + denied[0], limits[1] + denied[1]
+        if not any_of and not none_of:
+            continue  # nothing tells names apart: the representatives' fresh names serve
         for kind in ("user", "role"):
             witness = role_witness((whole, *any_of), (*none_of, *avoid), kind)
             if witness is not None and witness not in out:
@@ -220,6 +225,32 @@ def _principal_arn_limits(conditions: Sequence[Condition]) -> _Limits | None:
             return None  # no value can match
         else:
             any_of.append(patterns)
+    return tuple(any_of), tuple(none_of)
+
+
+def _deny_limits(trust: Policy) -> _Limits | None:
+    """What the trust's Deny statements that name everyone (``*``) and read only aws:PrincipalArn ask of a
+    caller's ARN for them not to apply: each StringLike-like condition's patterns to avoid, each Not-form's
+    patterns to match one of. None when such a Deny has no condition (it refuses everyone). Other Deny
+    statements are left to the evaluator."""
+    any_of: list[tuple[str, ...]] = []
+    none_of: list[str] = []
+    for statement in trust.statements:
+        if (statement.effect is not Effect.DENY or statement.principal is None
+                or not any(p.form is PrincipalForm.ANY for p in statement.principal.principals)
+                or not covers_action(statement, ASSUME_ROLE)):
+            continue
+        if not statement.conditions:
+            return None
+        if len(statement.conditions) != 1:
+            continue  # it applies when all hold: avoiding it is a choice among them
+        limits = _principal_arn_limits(statement.conditions)
+        if limits is None or not (limits[0] or limits[1]):
+            continue
+        (applies_when, *_), applies_unless = limits[0] or ((),), limits[1]
+        none_of += applies_when  # it applies to an ARN that matches one of these: match none
+        if applies_unless:
+            any_of.append(applies_unless)  # it applies to an ARN that matches none of these: match one
     return tuple(any_of), tuple(none_of)
 
 

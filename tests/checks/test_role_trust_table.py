@@ -139,6 +139,9 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-iam-principals-not-named-a", doc(allow(STAR, condition={
         "StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"},
         "StringEquals": {"aws:PrincipalType": ["User", "AssumedRole"]}})), None, ":user/"),
+    ("vendor-with-deny-of-names-starting-with-a", doc(allow({"AWS": X}), {
+        "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+        "Condition": {"StringLike": {"aws:PrincipalArn": "*/a*"}}}), None, X),
     ("star-roles-under-a-path-not-named-any", doc(allow(STAR, condition={
         "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops/*"},
         "StringNotLike": {"aws:PrincipalArn": "*/any*"}})), None, ":role/ops/"),

@@ -318,19 +318,30 @@ SMALL_CALLERS = [f"arn:aws:iam::{X}:{kind}/{path}{name}" for kind in ("user", "r
                  for path in ("", "a/") for name in SMALL_NAMES]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(({"AWS": "*"}, {"AWS": X}, "*")),
-       st.lists(st.tuples(st.sampled_from(("ArnLike", "ArnNotLike", "StringLike", "StringNotLike")),
-                          small_name_patterns.flatmap(lambda p: st.sampled_from(
-                              (f"arn:aws:iam::*:*/{p}", f"arn:aws:iam::{X}:user/{p}", f"*{p}")))),
-                min_size=1, max_size=2))
-def test_trust_verdicts_are_exact_over_a_small_universe(principal: Any, limits: list[tuple[str, str]]) -> None:
+arn_limits = st.lists(st.tuples(st.sampled_from(("ArnLike", "ArnNotLike", "StringLike", "StringNotLike")),
+                                small_name_patterns.flatmap(lambda p: st.sampled_from(
+                                    (f"arn:aws:iam::*:*/{p}", f"arn:aws:iam::{X}:user/{p}", f"*{p}")))),
+                      min_size=1, max_size=2)
+
+
+def _principal_arn_condition(limits: list[tuple[str, str]]) -> dict[str, Any]:
     condition: dict[str, Any] = {}
     for operator, value in limits:
         condition.setdefault(operator, {}).setdefault("aws:PrincipalArn", []).append(value)
-    trust = parse_policy({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", "Condition": condition}]},
-        kind=PolicyKind.TRUST)
+    return condition
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(({"AWS": "*"}, {"AWS": X}, "*")), st.none() | arn_limits,
+       st.lists(arn_limits.map(lambda limits: limits[:1]), max_size=2))
+def test_trust_verdicts_are_exact_over_a_small_universe(principal: Any, limits: list[tuple[str, str]] | None,
+                                                        denies: list[list[tuple[str, str]]]) -> None:
+    allow: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if limits:
+        allow["Condition"] = _principal_arn_condition(limits)
+    deny = [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+             "Condition": _principal_arn_condition(d)} for d in denies]
+    trust = parse_policy({"Version": "2012-10-17", "Statement": [allow, *deny]}, kind=PolicyKind.TRUST)
     verdict = trust_violations(trust, ROLE, ALLOW, known_accounts=[L], now=NOW)
     if verdict.violations:
         return
