@@ -404,14 +404,17 @@ def assume_violations(
 def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Sequence[str],
                   found: Sequence[Violation], memo: AssumeMemo) -> list[str]:
     """Role ARNs the representatives may have missed: for each Allow statement that can apply to
-    sts:AssumeRole and lets none of the violations found through, a role ARN it matches that no Deny
-    without conditions denies and the allow list leaves out (_witness.role_witness), when there is one.
-    Deciding them as well makes the verdict exact whatever the fresh names of the representatives happen to
-    collide with. A Deny with conditions, or a pattern with a policy variable that cannot be resolved here,
-    is left to the evaluator."""
+    sts:AssumeRole and lets none of the violations found through, a role ARN it matches that the allow list
+    leaves out and no Deny denies (_witness.role_witness), when there is one. Deciding them as well makes
+    the verdict exact whatever the fresh names of the representatives happen to collide with.
+
+    A Deny with conditions may or may not apply: the search first steps around it too, and only when that
+    leaves nothing, around the Deny statements without conditions alone. A pattern with a policy variable
+    that cannot be resolved here is left to the evaluator."""
     granted = {(ref.policy, ref.index) for violation in found for ref in violation.allows}
-    none_of: list[str] = list(allow_roles)
-    any_of: list[tuple[str, ...]] = []
+    # (patterns to match one of, patterns to avoid) of the Deny statements: without conditions, and all
+    hard: tuple[list[tuple[str, ...]], list[str]] = ([], list(allow_roles))
+    soft: tuple[list[tuple[str, ...]], list[str]] = ([], [])
     allows: list[tuple[tuple[str, ...], bool]] = []  # patterns, and whether they are a Resource
     for policy in policies:
         label = policy.source or "identity policies"
@@ -422,24 +425,29 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
             if items is None:
                 continue  # an identity statement without Resource or NotResource applies to nothing
             values = _resolved(policy, items.values, caller)
+            if values is None:
+                continue
             if statement.effect is Effect.DENY:
-                if statement.conditions or values is None:
-                    continue
+                any_of, none_of = soft if statement.conditions else hard
                 if statement.resource is not None:
                     none_of += values
                 else:
                     any_of.append(values)  # the Deny does not apply only to what its NotResource names
-            elif (label, statement.index) not in granted and values is not None:
+            elif (label, statement.index) not in granted:
                 allows.append((values, statement.resource is not None))
     inside = tuple(allow_roles)
-    if any(all(_contained(v, inside) for v in group) for group in any_of):
+    if any(all(_contained(v, inside) for v in group) for group in hard[0]):
         return []  # the Deny spares only roles the allow list holds
     out: list[str] = []
     for values, positive in allows:
         if positive and all(_contained(v, inside) for v in values):
             continue  # whatever it matches is allowed
-        witness = memo.witness(tuple(any_of) + ((values,) if positive else ()),
-                               tuple(none_of) + (() if positive else values))
+        witness = None
+        for any_of, none_of in ((hard[0] + soft[0], hard[1] + soft[1]), hard) if soft != ([], []) else (hard,):
+            witness = memo.witness(tuple(any_of) + ((values,) if positive else ()),
+                                   tuple(none_of) + (() if positive else values))
+            if witness is not None:
+                break
         if witness is not None and witness not in out:
             out.append(witness)
     return out

@@ -94,6 +94,11 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
      f"{D}:role/"),
     ("deny-suffix-of-the-fresh-name", [doc(allow(f"arn:aws:iam::{D}:role/*"), deny(f"arn:aws:iam::{D}:role/*y"))],
      f"{D}:role/"),
+    # a Deny with a condition that always holds for a user (its type): the search steps around it too
+    ("deny-by-principal-type-too", [doc(allow(f"arn:aws:iam::{D}:role/*"), deny(f"arn:aws:iam::{D}:role/a*"),
+                                        deny(f"arn:aws:iam::{D}:role/z*",
+                                             condition={"StringEquals": {"aws:PrincipalType": "User"}}))],
+     f"{D}:role/"),
     ("denies-cover-every-fresh-name", [doc(allow("*"), deny("*y"), deny("*n"), deny(f"arn:aws:iam::{L}:*"))],
      ":role/"),
     # a Deny of everything not ending in Admin leaves other roles whose name or path ends in Admin

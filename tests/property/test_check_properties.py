@@ -292,9 +292,15 @@ small_patterns = st.text(alphabet="abz/*?", min_size=1, max_size=4).flatmap(
 def small_identity_documents(draw: st.DrawFn) -> dict[str, Any]:
     statements: list[dict[str, Any]] = []
     for effect in ["Allow", *(["Allow", "Deny", "Deny"][:draw(st.integers(0, 3))])]:
-        statements.append({"Effect": effect, "Action": draw(st.sampled_from(("sts:AssumeRole", "sts:*", "*"))),
-                           draw(st.sampled_from(("Resource", "Resource", "NotResource"))):
-                               draw(st.lists(small_patterns, min_size=1, max_size=2))})
+        statement = {"Effect": effect, "Action": draw(st.sampled_from(("sts:AssumeRole", "sts:*", "*"))),
+                     draw(st.sampled_from(("Resource", "Resource", "NotResource"))):
+                         draw(st.lists(small_patterns, min_size=1, max_size=2))}
+        # a condition that always holds for the user, one that never holds without MFA, or none
+        condition = draw(st.sampled_from((None, {"StringEquals": {"aws:PrincipalType": "User"}},
+                                          {"Bool": {"aws:MultiFactorAuthPresent": "true"}})))
+        if condition and effect == "Deny":
+            statement["Condition"] = condition
+        statements.append(statement)
     return {"Version": "2012-10-17", "Statement": statements}
 
 
