@@ -333,6 +333,8 @@ def _heaviest_first(paths: list[str]) -> list[int]:
 
 
 def _identities_near_start(path: str) -> int:
+    if not os.path.isfile(path):
+        return 0  # a pipe (<(aws iam …)) is read once, by the process that checks it
     try:
         with open(path, "rb") as handle:
             head = handle.read(1 << 16)

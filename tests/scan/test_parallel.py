@@ -196,3 +196,26 @@ def test_bad_suppressions_give_the_error_one_process_gives(tmp_path: Path) -> No
     two = _xtrust(*argv, "--jobs", "2")
     assert one.returncode == two.returncode == 2
     assert one.stderr == two.stderr and str(bad) in two.stderr and two.stdout == ""
+
+
+def test_snapshots_from_pipes_are_read_once(tmp_path: Path) -> None:
+    """Choosing which file to take first peeks only at regular files: a pipe's data is for its reader."""
+    script = f"""
+import os, subprocess, sys
+from xtrust.cli import main
+paths = []
+for name in {WORLD!r}:
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.close(read)
+        with open(name, "rb") as source, os.fdopen(write, "wb") as sink:
+            sink.write(source.read())
+        os._exit(0)
+    os.close(write)
+    paths.append(f"/dev/fd/{{read}}")
+sys.exit(main(["scan", "--rules", {str(RULES)!r}, "--snapshot", *paths, "--jobs", "2", "--format", "json"]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert len(json.loads(done.stdout)["findings"]) == 6
