@@ -232,6 +232,7 @@ def default_jobs(paths: Sequence[str | Path]) -> int:
 
 _PARALLEL_BYTES = 4 << 20  # below this much JSON a scan takes a few tenths of a second in one process
 
+
 def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], moment: datetime,
                   today: date | None, jobs: int) -> tuple[RuleSet, list[_Outcome | _Failure]]:
     """Every file read and checked by this process and ``jobs - 1`` forked helpers; the results in the
