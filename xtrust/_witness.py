@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["PART_ONE", "PART_RUN", "arn_part_pattern", "role_witness"]
+__all__ = ["arn_part_pattern", "role_witness"]
 
 _PREFIX = "arn:aws:iam::"
 # The shape of a role ARN, as a small automaton: the prefix, 12 digits, ":role/", then the path's segments

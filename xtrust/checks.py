@@ -365,8 +365,8 @@ def assume_violations(
         candidates = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), reach)
         found = list(_unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, candidates),
                                                memo))
-        missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found, memo)
-                  if arn not in set(candidates)]
+        tried = set(candidates)
+        missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found) if arn not in tried]
         if missed:
             found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
         return AssumeVerdict(tuple(found))
@@ -395,14 +395,15 @@ def assume_violations(
         if outside(arn):
             try_role(arn)
     if literal is None:
-        for arn in _missed_roles(policies, caller, allow_roles, found, memo):
-            if arn not in set(candidates) and outside(arn):
+        tried = set(candidates)
+        for arn in _missed_roles(policies, caller, allow_roles, found):
+            if arn not in tried and outside(arn):
                 try_role(arn)
     return AssumeVerdict(tuple(found), truncated)
 
 
 def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Sequence[str],
-                  found: Sequence[Violation], memo: AssumeMemo) -> list[str]:
+                  found: Sequence[Violation]) -> list[str]:
     """Role ARNs the representatives may have missed: for each Allow statement that can apply to
     sts:AssumeRole and lets none of the violations found through, a role ARN it matches that the allow list
     leaves out and no Deny denies (_witness.role_witness), when there is one. Deciding them as well makes
@@ -444,7 +445,7 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
             continue  # whatever it matches is allowed
         witness = None
         for any_of, none_of in ((hard[0] + soft[0], hard[1] + soft[1]), hard) if soft != ([], []) else (hard,):
-            witness = memo.witness(tuple(any_of) + ((values,) if positive else ()),
+            witness = role_witness(tuple(any_of) + ((values,) if positive else ()),
                                    tuple(none_of) + (() if positive else values))
             if witness is not None:
                 break
@@ -472,10 +473,10 @@ def _reachable_candidates(parts: tuple[list[str], list[str]],
                           reach: Sequence[tuple[str, ...] | None]) -> list[str]:
     """The role candidates (``role_candidate_parts``) less those that begin with none of the documents'
     ``reach`` (AssumeMemo.escaping_reach): only those can be let through by an Allow and be outside the allow
-    list. Only when every candidate is a well-formed role ARN: one that is not must still fail as its
-    decision would."""
+    list. The table of starts by account below reads an account ID at a fixed place, so all are kept when an
+    account is not 12 digits (a wildcard of an allow list's ARN)."""
     accounts, names = parts
-    if not all(map(_ACCOUNT_ID.fullmatch, accounts)) or "\n" in "".join(names):
+    if not all(map(_ACCOUNT_ID.fullmatch, accounts)):
         return role_arns(accounts, names)
     if None in reach:
         return role_arns(accounts, names)
@@ -631,11 +632,6 @@ class AssumeMemo:
         if found is _UNSET:
             found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
         return found  # type: ignore[return-value]
-
-    @staticmethod
-    def witness(any_of: tuple[tuple[str, ...], ...], none_of: tuple[str, ...]) -> str | None:
-        """:func:`_witness.role_witness`, remembered across the account's groups and users."""
-        return role_witness(any_of, none_of)
 
     def role(self, arn: str) -> RoleRef:
         role = self._roles.get(arn)
@@ -889,8 +885,14 @@ def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...]
             return None
         for pattern in s.resource.values if s.resource is not None else ():
             if not (inside and _contained(pattern, inside)):
-                starts.append(re.split(r"[*?$]", pattern, maxsplit=1)[0])
+                starts.append(_literal_head(pattern))
     return tuple(dict.fromkeys(starts))
+
+
+def _literal_head(pattern: str) -> str:
+    """What every value a Resource pattern matches begins with: the pattern up to its first wildcard or
+    policy variable (whatever that resolves to)."""
+    return re.split(r"[*?$]", pattern, maxsplit=1)[0]
 
 
 @lru_cache(maxsize=65536)
@@ -901,7 +903,7 @@ def _contained(pattern: str, patterns: tuple[str, ...]) -> bool:
     resolves to) begins with the beginning of a "prefix*" pattern."""
     if not has_wildcard(pattern) and "$" not in pattern:
         return any(glob_match(p, pattern) for p in patterns)
-    head = re.split(r"[*?$]", pattern, maxsplit=1)[0]
+    head = _literal_head(pattern)
     return any(p.endswith("*") and not has_wildcard(p[:-1]) and head.startswith(p[:-1]) for p in patterns)
 
 
