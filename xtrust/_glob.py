@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["glob_any", "glob_match", "glob_matcher", "glob_regex", "has_wildcard"]
+__all__ = ["glob_any", "glob_match", "glob_matcher", "glob_regex", "has_wildcard", "star_prefix"]
 
 
 @lru_cache(maxsize=8192)
@@ -69,10 +69,11 @@ def glob_matcher(pattern: str, ignore_case: bool = False) -> Callable[[str], boo
         if "?" not in pattern:
             return pattern.__eq__
         return lambda value: len(value) == len(pattern) and _find(pattern, value, 0) == 0
+    prefix = star_prefix(pattern)
+    if prefix is not None:
+        return lambda value: value.startswith(prefix)
     parts = pattern.split("*")
     first, middle, last = parts[0], tuple(p for p in parts[1:-1] if p), parts[-1]
-    if not middle and not last and "?" not in first:
-        return lambda value: value.startswith(first)
     return lambda value: _segments_match(first, middle, last, value)
 
 
@@ -82,9 +83,9 @@ def glob_any(patterns: tuple[str, ...]) -> Callable[[str], object]:
     does): a set lookup for the patterns without wildcards, then each of the others."""
     literal = frozenset(p for p in patterns if not has_wildcard(p))
     # "prefix*" patterns, the usual kind, all at once: one str.startswith with a tuple
-    prefixes = tuple(p[:-1] for p in dict.fromkeys(patterns) if p.endswith("*") and not has_wildcard(p[:-1]))
-    wild = tuple(glob_matcher(p) for p in dict.fromkeys(patterns)
-                 if has_wildcard(p) and not (p.endswith("*") and not has_wildcard(p[:-1])))
+    unique = [p for p in dict.fromkeys(patterns) if has_wildcard(p)]
+    prefixes = tuple(prefix for prefix in map(star_prefix, unique) if prefix is not None)
+    wild = tuple(glob_matcher(p) for p in unique if star_prefix(p) is None)
     if not wild and not prefixes:
         return literal.__contains__
     if not wild and not literal:
@@ -92,6 +93,13 @@ def glob_any(patterns: tuple[str, ...]) -> Callable[[str], object]:
     if not literal and not prefixes and len(wild) == 1:
         return wild[0]
     return lambda value: value in literal or value.startswith(prefixes) or any(match(value) for match in wild)
+
+
+def star_prefix(pattern: str) -> str | None:
+    """The literal beginning of a "prefix*" pattern (one ``*``, at the end): what every value it matches
+    starts with, and all it asks of them; None for a pattern of another form."""
+    head = pattern[:-1]
+    return head if pattern.endswith("*") and not has_wildcard(head) else None
 
 
 def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:

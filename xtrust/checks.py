@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache
 
-from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard
+from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .errors import InputError
@@ -904,7 +904,7 @@ def _contained(pattern: str, patterns: tuple[str, ...]) -> bool:
     if not has_wildcard(pattern) and "$" not in pattern:
         return any(glob_match(p, pattern) for p in patterns)
     head = _literal_head(pattern)
-    return any(p.endswith("*") and not has_wildcard(p[:-1]) and head.startswith(p[:-1]) for p in patterns)
+    return any(prefix is not None and head.startswith(prefix) for prefix in map(star_prefix, patterns))
 
 
 # --- turning verdicts into findings -------------------------------------------------------------
