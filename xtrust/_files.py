@@ -1,12 +1,25 @@
-"""Writing a whole file or nothing: a temporary file beside the target, fsynced, then renamed over it."""
+"""Files: read as UTF-8 text with one-line errors; written whole or not at all (a temporary file beside the
+target, fsynced, then renamed over it)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["write_atomically"]
+__all__ = ["read_text", "write_atomically"]
+
+
+def read_text(path: str | Path, error: Callable[[str], Exception]) -> str:
+    """A UTF-8 text file's contents; ``error(message)`` is raised, with a one-line message naming the file,
+    when it cannot be read or is not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
 
 
 def _mode_for(target: Path) -> int:

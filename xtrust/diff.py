@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._files import read_text
 from .errors import InputError
 from .findings import REPORT_VERSION
 
@@ -50,12 +51,7 @@ class ReportDiff:
 
 def load_report_json(path: str | Path) -> dict[str, Any]:
     """Read a JSON report written by ``xtrust scan --format json``; raise DiffInputError when it is not one."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DiffInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise DiffInputError(f"{path}: not UTF-8 text") from None
+    text = read_text(path, DiffInputError)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

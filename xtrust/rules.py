@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._files import read_text
 from ._glob import glob_match
 from .errors import RulesError
 
@@ -165,13 +166,7 @@ def rules_schema() -> dict[str, Any]:
 def load_rules(path: str | Path) -> RuleSet:
     """Read and validate a rules file; raise RulesError listing every problem."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(source, [f"{source}: cannot read: {exc.strerror or exc}"]) from None
-    except UnicodeDecodeError:
-        raise RulesError(source, [f"{source}: not UTF-8 text"]) from None
-    return parse_rules(text, source)
+    return parse_rules(read_text(path, lambda message: RulesError(source, [message])), source)
 
 
 def parse_rules(text: str, source: str = "<rules>") -> RuleSet:

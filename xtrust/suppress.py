@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ._files import read_text
 from ._glob import glob_match
 from .errors import InputError
 from .findings import Counterexample, Finding, Report
@@ -79,13 +80,7 @@ class Suppression:
 
 def load_suppressions(path: str | Path) -> tuple[Suppression, ...]:
     """Read a suppression file (YAML, or JSON, which is YAML too); raise SuppressionError on any problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SuppressionError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise SuppressionError(f"{path}: not UTF-8 text") from None
-    return parse_suppressions(text, str(path))
+    return parse_suppressions(read_text(path, SuppressionError), str(path))
 
 
 def parse_suppressions(text: str, source: str = "<suppressions>") -> tuple[Suppression, ...]:
