@@ -6,7 +6,6 @@ account's identities), so a scan holds one account at a time.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
@@ -15,7 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
@@ -258,7 +257,7 @@ def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], mome
             helpers.append((process, rules_out, results_in))
         ruleset = rules() if callable(rules) else rules
         for _, rules_out, _ in helpers:
-            with contextlib.suppress(BrokenPipeError):  # a helper that found no file left has no use for them
+            with suppress(BrokenPipeError):  # a helper that found no file left has no use for them
                 rules_out.send(ruleset)
         results: dict[int, _Outcome | _Failure] = dict(_work(paths, order, counter, lambda: ruleset, moment, today))
         for helper, _, results_in in helpers:
