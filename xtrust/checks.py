@@ -605,6 +605,7 @@ class AssumeMemo:
         self._entries: dict[tuple[str, ...], list[str]] = {}
         self._grants: dict[int, tuple[list[Grant], list[str]]] = {}
         self._escaping: dict[tuple[object, ...], tuple[str, ...] | None] = {}
+        self._shuts: dict[tuple[object, ...], bool] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
         """Whether a role ARN is outside the allow list (glob patterns). A candidate that no role can have
@@ -633,6 +634,19 @@ class AssumeMemo:
             found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
         return found  # type: ignore[return-value]
 
+    def shuts_out(self, shape: _Shape, allow_roles: Sequence[str]) -> bool:
+        """Whether the document has a Deny statement without conditions that applies to sts:AssumeRole on
+        every role ARN outside the allow list: what its NotResource names, the list holds whole
+        (:func:`_contained`, sound)."""
+        key = (shape.key, tuple(allow_roles))
+        found = self._shuts.get(key)
+        if found is None:
+            found = self._shuts[key] = any(
+                s.effect is Effect.DENY and not s.conditions and s.not_resource is not None
+                and covers_action(s, ASSUME_ROLE) and all(_contained(v, key[1]) for v in s.not_resource.values)
+                for s in shape.policy.statements)
+        return found
+
     def role(self, arn: str) -> RoleRef:
         role = self._roles.get(arn)
         if role is None:
@@ -648,6 +662,9 @@ class AssumeMemo:
 
     def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
         return [self._shape(p) for p in policies]
+
+    def shape(self, policy: Policy) -> _Shape:
+        return self._shape(policy)
 
     def names_the_caller(self, policy: Policy) -> bool:
         return self._shape(policy).names_the_caller
@@ -1037,6 +1054,34 @@ def _covered_by_groups(account: Account, user: User, checked_groups: set[str], m
     return True
 
 
+def _grantor(grant: Grant) -> str:
+    """The resource a finding through this grant names: a customer-managed policy, else the group or user."""
+    return grant.policy_arn if grant.policy_arn and not grant.aws_managed else grant.owner
+
+
+def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_roles: Sequence[str],
+                     caller_arn: str, collector: _Collector, memo: AssumeMemo, now: datetime) -> bool:
+    """Whether checking a group or user is known to report nothing, without deciding any request:
+
+    - a grant shuts out every role ARN outside the allow list (AssumeMemo.shuts_out): there is no violation;
+    - or, for a user, every grant that could allow a violation (one of its Allow statements reaches outside
+      the allow list: AssumeMemo.escaping_reach, exact) names a resource already reported: a user's violation
+      is reported only on the grant of its first allowing statement, and adds nothing to a finding on that
+      resource (check_principal).
+
+    Nor could the check add a note: its conditions have too few combinations to be cut short (the notes on
+    missing policies come before)."""
+    shapes = [memo.shape(g.document) for g in grants]
+    if not any(memo.shuts_out(shape, allow_roles) for shape in shapes):
+        if not isinstance(principal, User):
+            return False
+        for grant, shape in zip(grants, shapes, strict=True):
+            if _grantor(grant) not in collector.by_resource and memo.escaping_reach(shape, allow_roles) != ():
+                return False
+    conditions = [c for g in grants for s in g.document.statements for c in s.conditions]
+    return not conditions or context_count(conditions, parse_caller(caller_arn), now) < MAX_CONTEXTS
+
+
 def check_principal(rule: Rule, account: Account, principal: Group | User, collector: _Collector,
                     known: Sequence[str], cache: dict[object, AssumeVerdict], now: datetime,
                     memo: AssumeMemo | None = None) -> None:
@@ -1047,9 +1092,11 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
         collector.notes.append(f"{principal.arn}: attached {arn} is not in the account data; it cannot be checked")
     if not grants:
         return
-    labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
-    caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
     allow_roles = _allowed_roles(rule.allow, principal)
+    caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
+    if _reports_nothing(principal, grants, allow_roles, caller_arn, collector, memo, now):
+        return
+    labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
     specific = any(memo.names_the_caller(g.document) for g in grants)
     # A user's counterexamples name the user; a group's name a fresh member, the same for every group.
     key = (tuple(id(g.document) for g in grants), allow_roles,
@@ -1067,8 +1114,7 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     by_grantor: dict[str, list[Violation]] = {}
     statements: dict[str, list[str]] = {}
     for violation in verdict.violations:
-        grant = grants[int(violation.allows[0].policy[1:])]
-        resource = grant.policy_arn if grant.policy_arn and not grant.aws_managed else grant.owner
+        resource = _grantor(grants[int(violation.allows[0].policy[1:])])
         by_grantor.setdefault(resource, []).append(violation)
         statements.setdefault(resource, []).extend(
             f"{grants[int(ref.policy[1:])].label} {ref.pointer}" for ref in violation.allows)

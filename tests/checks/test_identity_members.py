@@ -69,3 +69,29 @@ def test_a_deny_in_another_group_does_not_hide_the_grant_from_the_group() -> Non
     data = {"GroupDetailList": [group("Ops", wide), group("Guarded", guard)],
             "UserDetailList": [user("ann", ["Ops", "Guarded"])]}
     assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}
+
+
+def test_a_user_is_still_checked_for_its_own_grants_when_its_group_is_reported() -> None:
+    wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+    own = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/user-*"}
+    data = {"GroupDetailList": [group("Ops", wide)], "UserDetailList": [user("ann", ["Ops"], own)]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",),
+                              "user/ann": (f"arn:aws:iam::{L}:user/ann",)}
+
+
+def test_a_guard_that_denies_every_role_outside_the_list_settles_a_group() -> None:
+    wide = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    guard = {"Effect": "Deny", "Action": "sts:Assume*", "NotResource": [f"arn:aws:iam::{D}:role/Admin",
+                                                                        f"arn:aws:iam::{D}:role/dev-*"]}
+    data = {"GroupDetailList": [group("Developers", wide, guard), group("Ops", wide, guard)]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}  # dev-* is not Ops's to assume
+
+
+def test_a_guard_does_not_hide_that_conditions_were_cut_short() -> None:
+    wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/Admin",
+            "Condition": {"StringEquals": {f"aws:RequestTag/k{i}": ["a", "b", "c"] for i in range(8)}}}
+    guard = {"Effect": "Deny", "Action": "sts:AssumeRole", "NotResource": f"arn:aws:iam::{D}:role/Admin"}
+    data = {"GroupDetailList": [group("Ops", wide, guard)]}
+    found, notes, _ = check_account(parse_rules(RULES), parse_snapshot(data, "login.json"))
+    assert found == []
+    assert len(notes) == 1 and "more combinations than xtrust tries" in notes[0]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xtrust import can_assume
+from xtrust import can_assume, checks
 from xtrust._glob import glob_match
 from xtrust.callers import parse_caller, parse_role
 from xtrust.checks import (
@@ -24,11 +24,13 @@ from xtrust.checks import (
     _enumerated_trust_violations,
     _names_only_allowed,
     assume_violations,
+    check_account,
     trust_violations,
 )
 from xtrust.model import PolicyKind, parse_policy
 from xtrust.representatives import allowed_principal
-from xtrust.rules import TrustAllow
+from xtrust.rules import TrustAllow, parse_rules
+from xtrust.snapshot import parse_snapshot
 
 L, D, X, Y = "987654321098", "123456789012", "444455556666", "210987654321"
 ROLE = f"arn:aws:iam::{D}:role/Admin"
@@ -353,3 +355,61 @@ def test_trust_verdicts_are_exact_over_a_small_universe(principal: Any, limits: 
         return
     for caller in SMALL_CALLERS:
         assert not can_assume(caller, ROLE, trust_policy=trust, identity_policies=[OUTSIDER_IDENTITY]), caller
+
+
+# --- accounts: what is settled without deciding is what deciding would report ---------------------------
+
+_DOCUMENT_PALETTE = (
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE},
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/ops/*"},
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/${{aws:username}}"},
+    {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+    {"Effect": "Deny", "Action": "sts:*", "NotResource": list(ALLOWED_ROLES)},
+    {"Effect": "Deny", "Action": "sts:AssumeRole", "NotResource": ROLE,
+     "Condition": {"StringNotEquals": {"aws:username": "bob"}}},
+    {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/ops/*"},
+)
+_palette_documents = st.lists(st.sampled_from(_DOCUMENT_PALETTE), min_size=1, max_size=2).map(
+    lambda s: {"Version": "2012-10-17", "Statement": s})
+_MANAGED = (f"arn:aws:iam::{L}:policy/A", f"arn:aws:iam::{L}:policy/B", "arn:aws:iam::aws:policy/C")
+
+
+@st.composite
+def login_accounts(draw: st.DrawFn) -> dict[str, Any]:
+    policies = [{"Arn": arn, "PolicyName": arn.rsplit("/", 1)[1], "DefaultVersionId": "v1", "AttachmentCount": 1,
+                 "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": True,
+                                        "Document": draw(_palette_documents)}]} for arn in _MANAGED]
+
+    def owned(kind: str, name: str) -> dict[str, Any]:
+        inline = [{"PolicyName": f"p{i}", "PolicyDocument": d}
+                  for i, d in enumerate(draw(st.lists(_palette_documents, max_size=2)))]
+        attached = [{"PolicyArn": a} for a in draw(st.lists(st.sampled_from(_MANAGED), max_size=2, unique=True))]
+        key = "Group" if kind == "group" else "User"
+        return {f"{key}Name": name, "Path": "/", "Arn": f"arn:aws:iam::{L}:{kind}/{name}",
+                f"{key}PolicyList": inline, "AttachedManagedPolicies": attached}
+
+    groups = [owned("group", g) for g in ("g1", "g2", "g3")[:draw(st.integers(1, 3))]]
+    users = []
+    for name in ("bob", "ann", "cy")[:draw(st.integers(1, 3))]:
+        entry = owned("user", name)
+        entry["GroupList"] = draw(st.lists(st.sampled_from([g["GroupName"] for g in groups]), max_size=3, unique=True))
+        users.append(entry)
+    return {"GroupDetailList": groups, "UserDetailList": users, "Policies": policies}
+
+
+@SETTINGS
+@given(login_accounts())
+def test_principals_settled_without_deciding_report_what_deciding_would(data: dict[str, Any]) -> None:
+    rules = parse_rules(f"""version: 1
+accounts: {{login: "{L}", projects: ["{D}"]}}
+rules:
+  - {{id: assume, check: identity-assume, severity: high, allow: {{roles: {list(ALLOWED_ROLES)}}}}}
+""")
+    account = parse_snapshot(data, "login.json")
+    settled = check_account(rules, account, now=NOW)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "_reports_nothing", lambda *args: False)
+        decided = check_account(rules, account, now=NOW)
+    assert settled == decided
