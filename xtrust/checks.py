@@ -1064,19 +1064,20 @@ def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_rol
     """Whether checking a group or user is known to report nothing, without deciding any request:
 
     - a grant shuts out every role ARN outside the allow list (AssumeMemo.shuts_out): there is no violation;
-    - or, for a user, every grant that could allow a violation (one of its Allow statements reaches outside
-      the allow list: AssumeMemo.escaping_reach, exact) names a resource already reported: a user's violation
-      is reported only on the grant of its first allowing statement, and adds nothing to a finding on that
+    - no grant could allow a violation: none of its Allow statements reaches outside the allow list
+      (AssumeMemo.escaping_reach, exact);
+    - or, for a user, every grant that could names a resource already reported: a user's violation is
+      reported only on the grant of its first allowing statement, and adds nothing to a finding on that
       resource (check_principal).
 
     Nor could the check add a note: its conditions have too few combinations to be cut short (the notes on
     missing policies come before)."""
     shapes = [memo.shape(g.document) for g in grants]
     if not any(memo.shuts_out(shape, allow_roles) for shape in shapes):
-        if not isinstance(principal, User):
-            return False
         for grant, shape in zip(grants, shapes, strict=True):
-            if _grantor(grant) not in collector.by_resource and memo.escaping_reach(shape, allow_roles) != ():
+            if memo.escaping_reach(shape, allow_roles) == ():
+                continue
+            if not isinstance(principal, User) or _grantor(grant) not in collector.by_resource:
                 return False
     conditions = [c for g in grants for s in g.document.statements for c in s.conditions]
     return not conditions or context_count(conditions, parse_caller(caller_arn), now) < MAX_CONTEXTS
