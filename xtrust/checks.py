@@ -909,7 +909,10 @@ def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...]
 def _literal_head(pattern: str) -> str:
     """What every value a Resource pattern matches begins with: the pattern up to its first wildcard or
     policy variable (whatever that resolves to)."""
-    return re.split(r"[*?$]", pattern, maxsplit=1)[0]
+    return _UNTIL_WILDCARD.match(pattern)[0]  # type: ignore[index]
+
+
+_UNTIL_WILDCARD = re.compile(r"[^*?$]*")
 
 
 @lru_cache(maxsize=65536)
@@ -920,8 +923,13 @@ def _contained(pattern: str, patterns: tuple[str, ...]) -> bool:
     resolves to) begins with the beginning of a "prefix*" pattern."""
     if not has_wildcard(pattern) and "$" not in pattern:
         return any(glob_match(p, pattern) for p in patterns)
-    head = _literal_head(pattern)
-    return any(prefix is not None and head.startswith(prefix) for prefix in map(star_prefix, patterns))
+    return _literal_head(pattern).startswith(_star_prefixes(patterns))
+
+
+@lru_cache(maxsize=256)
+def _star_prefixes(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """The beginnings of the "prefix*" patterns among ``patterns``."""
+    return tuple(prefix for prefix in map(star_prefix, patterns) if prefix is not None)
 
 
 # --- turning verdicts into findings -------------------------------------------------------------

@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +158,8 @@ class RuleSet:
 @lru_cache(maxsize=1)
 def rules_schema() -> dict[str, Any]:
     """The JSON Schema of the rules file (shipped as ``xtrust/schemas/rules.schema.json``)."""
+    from importlib import resources  # only where rules are read
+
     text = resources.files("xtrust").joinpath("schemas/rules.schema.json").read_text(encoding="utf-8")
     return dict(json.loads(text))
 
@@ -175,14 +176,13 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's when built with it
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RulesError(source, [f"{where}: not valid YAML: {problem}"]) from None
-    lines = _LineIndex(node)
+    lines = _LineIndex(text)
     validator = jsonschema.Draft202012Validator(rules_schema())
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
@@ -199,10 +199,17 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 class _LineIndex:
-    """Maps a key path inside the YAML document to its line, for error messages."""
+    """Maps a key path inside the YAML document to its line, for error messages. The document's node tree is
+    built when a line is first asked for: a valid rules file never needs it."""
 
-    def __init__(self, node: yaml.Node | None) -> None:
-        self.root = node
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def root(self) -> yaml.Node | None:
+        import yaml
+
+        return yaml.compose(self.text, Loader=yaml.SafeLoader)
 
     def line(self, path: Sequence[Any]) -> int | None:
         from yaml import MappingNode, SequenceNode
