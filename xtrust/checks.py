@@ -993,9 +993,9 @@ def _who(caller: Caller, role_account: str, login: str) -> str:
 def check_role(rule: Rule, role: Role, collector: _Collector, login: str, known: Sequence[str],
                cache: dict[object, TrustVerdict], now: datetime) -> None:
     assert isinstance(rule.allow, TrustAllow)
-    uses_resource = any(s.resource or s.not_resource for s in role.trust.statements)
-    key = (id(role.trust), role.name if (uses_resource or role.name in rule.allow.per_role) else "",
-           role.arn.split(":")[4])
+    # The verdict depends on the role's name only through a per-role allow list or a Resource element.
+    by_name = role.name in rule.allow.per_role or any(s.resource or s.not_resource for s in role.trust.statements)
+    key = (id(role.trust), role.name if by_name else "", collector.account)
     verdict = cache.get(key)
     if verdict is None:
         verdict = trust_violations(role.trust, role.arn, rule.allow, known_accounts=known, now=now)

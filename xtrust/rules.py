@@ -95,7 +95,7 @@ class Scope:
             return False
         if self.paths and not any(glob_match(p, path) for p in self.paths):
             return False
-        return not any(glob_match(p, name) for p in self.exclude)
+        return not self.exclude or not any(glob_match(p, name) for p in self.exclude)
 
 
 @dataclass(frozen=True)
