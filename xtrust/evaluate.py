@@ -28,7 +28,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from ._glob import glob_matcher, glob_regex
+from ._glob import glob_matcher, glob_regex, has_wildcard
 from .callers import (
     ASSUME_ROLE,
     FEDERATION_ACTIONS,
@@ -242,17 +242,29 @@ def _resource_matches(pattern: str, resource: str, context: Context, substitute:
     """
     if not substitute or "${" not in pattern:
         return glob_matcher(pattern)(resource)
-    pieces: list[str] = []
+    segments: list[str] = []  # the pattern's own text around the variables, where * and ? are wildcards
+    values: list[str] = []  # what the variables resolve to: literal text, whatever characters it holds
     last = 0
     for found in _VARIABLE.finditer(pattern):
-        pieces.append(glob_regex(pattern[last:found.start()]).pattern)
         value = _resolve(found.group(1), context)
         if value is _UNRESOLVED:
             return False
-        pieces.append(re.escape(value))
+        segments.append(pattern[last:found.start()])
+        values.append(value)
         last = found.end()
-    pieces.append(glob_regex(pattern[last:]).pattern)
+    segments.append(pattern[last:])
+    if not any(map(has_wildcard, segments)):  # the usual arn:…:user/${aws:username}: one string
+        return resource == "".join(_interleave(segments, values))
+    pieces = _interleave([glob_regex(s).pattern for s in segments], [re.escape(v) for v in values])
     return re.fullmatch("".join(pieces), resource, re.DOTALL) is not None
+
+
+def _interleave(segments: list[str], values: list[str]) -> list[str]:
+    """``segments[0], values[0], segments[1], …, segments[-1]`` (one more segment than values)."""
+    out = [segments[0]]
+    for value, segment in zip(values, segments[1:], strict=True):
+        out += (value, segment)
+    return out
 
 
 def _condition_values(values: tuple[str, ...], context: Context, substitute: bool) -> tuple[str, ...] | None:
