@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
@@ -604,6 +604,8 @@ class AssumeMemo:
         self._sides: dict[tuple[object, ...], dict[str, _SideFlags]] = {}
         self._entries: dict[tuple[str, ...], list[str]] = {}
         self._grants: dict[int, tuple[list[Grant], list[str]]] = {}
+        self._own: dict[int, tuple[list[Grant], list[str]]] = {}
+        self._stands: dict[int, bool] = {}
         self._escaping: dict[tuple[object, ...], tuple[str, ...] | None] = {}
         self._shuts: dict[tuple[object, ...], bool] = {}
 
@@ -657,7 +659,24 @@ class AssumeMemo:
         """``account.grants(principal)``, once per principal (a user's groups are asked for again)."""
         got = self._grants.get(id(principal))
         if got is None:
-            got = self._grants[id(principal)] = account.grants(principal)
+            got = self._grants[id(principal)] = account.grants(principal, partial(self._own_grants, account))
+        return got
+
+    def stands_for_members(self, account: Account, group: Group) -> bool:
+        """Whether a group's check stands for any member's: all its policies are in the account data and none
+        depends on who the caller is (_covered_by_groups)."""
+        found = self._stands.get(id(group))
+        if found is None:
+            grants, missing = self.grants(account, group)
+            found = self._stands[id(group)] = not missing and not any(self.names_the_caller(g.document)
+                                                                      for g in grants)
+        return found
+
+    def _own_grants(self, account: Account, owner: Group | User) -> tuple[list[Grant], list[str]]:
+        """``account.own_grants(owner)``, once per owner: a group's are part of each member's."""
+        got = self._own.get(id(owner))
+        if got is None:
+            got = self._own[id(owner)] = account.own_grants(owner)
         return got
 
     def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
@@ -1054,10 +1073,7 @@ def _covered_by_groups(account: Account, user: User, checked_groups: set[str], m
         return False
     for name in user.groups:
         group = account.group(name)
-        if group is None or group.arn not in checked_groups:
-            return False
-        grants, missing = memo.grants(account, group)
-        if missing or any(memo.names_the_caller(g.document) for g in grants):
+        if group is None or group.arn not in checked_groups or not memo.stands_for_members(account, group):
             return False
     return True
 

@@ -6,7 +6,7 @@ times in an account is parsed once and shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -107,6 +107,9 @@ class Grant:
         return f"{self.owner} inline policy {self.inline_name}"
 
 
+_Granted = tuple[list[Grant], list[str]]  # grants, and the attached policy ARNs the account data does not hold
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
@@ -126,9 +129,11 @@ class Account:
             by_name.setdefault(group.name, group)  # the first of a name, as a scan in order would find
         return by_name
 
-    def grants(self, principal: Group | User) -> tuple[list[Grant], list[str]]:
+    def grants(self, principal: Group | User, own: Callable[[Group | User], _Granted] | None = None) -> _Granted:
         """Every identity policy in force on a group or user (a user's include its groups'),
-        and the attached policy ARNs the account data does not hold (they cannot be checked)."""
+        and the attached policy ARNs the account data does not hold (they cannot be checked).
+        ``own`` stands in for :meth:`own_grants` (a cache of it, say)."""
+        own = own or self.own_grants
         grants: list[Grant] = []
         missing: list[str] = []
         owners: list[Group | User] = [principal]
@@ -140,16 +145,24 @@ class Account:
                 else:
                     owners.append(group)
         for owner in owners:
-            kind = "user" if isinstance(owner, User) else "group"
-            for inline in owner.inline:
-                grants.append(Grant(inline.document, owner.arn, kind, inline_name=inline.name))
-            for arn in owner.attached:
-                policy = self.policies.get(arn)
-                document = policy.document if policy else None
-                if policy is None or document is None:
-                    missing.append(arn)
-                    continue
-                grants.append(Grant(document, owner.arn, kind, policy_arn=arn, aws_managed=policy.aws_managed))
+            granted, absent = own(owner)
+            grants += granted
+            missing += absent
+        return grants, missing
+
+    def own_grants(self, owner: Group | User) -> _Granted:
+        """The identity policies inline in or attached to the group or user itself, and the attached policy
+        ARNs the account data does not hold."""
+        kind = "user" if isinstance(owner, User) else "group"
+        grants = [Grant(inline.document, owner.arn, kind, inline_name=inline.name) for inline in owner.inline]
+        missing: list[str] = []
+        for arn in owner.attached:
+            policy = self.policies.get(arn)
+            document = policy.document if policy else None
+            if policy is None or document is None:
+                missing.append(arn)
+                continue
+            grants.append(Grant(document, owner.arn, kind, policy_arn=arn, aws_managed=policy.aws_managed))
         return grants, missing
 
     def iter_principals(self) -> Iterator[Group | User]:
