@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xtrust import PolicyError, PolicyKind, parse_policy
-from xtrust.model import Effect, Items, Policy, PrincipalForm, PrincipalKind
+from xtrust.model import Effect, Items, Policy, PrincipalForm, PrincipalKind, _percent_decoded
 
 L = "987654321098"
 D = "123456789012"
@@ -374,3 +376,19 @@ def test_policy_values_are_hashable_and_comparable() -> None:
     a, b = parse_policy(SEED_TRUST), parse_policy(json.dumps(SEED_TRUST))
     assert a == b and hash(a) == hash(b)
     assert isinstance(a, Policy)
+
+
+# Text near percent-encoding: escapes well-formed or not, backslashes (which the decoder must keep literal),
+# bytes that make bad UTF-8, non-ASCII characters and lone surrogates.
+_near_percent = st.text(alphabet=st.sampled_from("%%%\\xu0aAfF9G{\"é€\ud800 "), max_size=24)
+
+
+@given(st.one_of(_near_percent, st.text().map(lambda t: quote(t, safe="")), st.text()))
+def test_percent_decoding_is_unquote(text: str) -> None:
+    assert _percent_decoded(text) == unquote(text)
+
+
+@pytest.mark.parametrize("text", ["%7B%22a%22%3A1%7D", "a%C3%A9b", "\\%41", "\\x41%41", "%zz", "%4", "%FF", "%u0041",
+                                  "\\n%0A", "%25", "caf\u00e9%20x"])
+def test_percent_decoding_cases(text: str) -> None:
+    assert _percent_decoded(text) == unquote(text)
