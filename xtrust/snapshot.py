@@ -66,6 +66,14 @@ class _Reader:
             raise self.fail(f"{pointer}/{key}", "missing" if value is None else "expected a string")
         return value
 
+    def names(self, entry: Mapping[str, Any], name_key: str, pointer: str) -> tuple[str, str, str]:
+        """The Arn, the name (under ``name_key``) and the Path (``/`` when absent) of a role, group or user."""
+        arn, name, path = entry.get("Arn"), entry.get(name_key), entry.get("Path", "/")
+        if type(arn) is str and type(name) is str and type(path) is str:  # else: say which one is wrong
+            return arn, name, path
+        return (self.text(entry, "Arn", pointer), self.text(entry, name_key, pointer),
+                self.text(entry, "Path", pointer, "/"))
+
     def array(self, entry: Mapping[str, Any], key: str, pointer: str) -> list[Any]:
         value = entry.get(key, [])
         if not isinstance(value, list):
@@ -104,10 +112,15 @@ class _Reader:
         return tuple(out)
 
     def attached(self, entry: Mapping[str, Any], pointer: str) -> tuple[str, ...]:
-        if not entry.get("AttachedManagedPolicies"):
-            if "AttachedManagedPolicies" in entry and not isinstance(entry["AttachedManagedPolicies"], list):
+        listed = entry.get("AttachedManagedPolicies")
+        if not listed:
+            if "AttachedManagedPolicies" in entry and not isinstance(listed, list):
                 raise self.fail(f"{pointer}/AttachedManagedPolicies", "expected a list")
             return ()
+        if type(listed) is list:  # the usual: objects with a string PolicyArn
+            arns: list[Any] = [item.get("PolicyArn") for item in listed if type(item) is dict]
+            if len(arns) == len(listed) and all(type(arn) is str for arn in arns):
+                return tuple(arns)
         out = []
         for i, item in enumerate(self.array(entry, "AttachedManagedPolicies", pointer)):
             arn = item.get("PolicyArn") if type(item) is dict else None
@@ -135,39 +148,28 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
     for i, raw in enumerate(reader.array(top, "RoleDetailList", "")):
         here = f"/RoleDetailList/{i}"
         entry = reader.obj(raw, here)
+        arn, name, path = reader.names(entry, "RoleName", here)
         roles.append(Role(
-            arn=reader.text(entry, "Arn", here),
-            name=reader.text(entry, "RoleName", here),
-            path=reader.text(entry, "Path", here, "/"),
-            trust=reader.policy(entry.get("AssumeRolePolicyDocument"), f"{here}/AssumeRolePolicyDocument",
-                                PolicyKind.TRUST),
-            inline=reader.inline(entry, "RolePolicyList", here),
-            attached=reader.attached(entry, here),
+            arn, name, path,
+            reader.policy(entry.get("AssumeRolePolicyDocument"), f"{here}/AssumeRolePolicyDocument", PolicyKind.TRUST),
+            reader.inline(entry, "RolePolicyList", here),
+            reader.attached(entry, here),
         ))
     for i, raw in enumerate(reader.array(top, "GroupDetailList", "")):
         here = f"/GroupDetailList/{i}"
         entry = reader.obj(raw, here)
-        groups.append(Group(
-            arn=reader.text(entry, "Arn", here),
-            name=reader.text(entry, "GroupName", here),
-            path=reader.text(entry, "Path", here, "/"),
-            inline=reader.inline(entry, "GroupPolicyList", here),
-            attached=reader.attached(entry, here),
-        ))
+        arn, name, path = reader.names(entry, "GroupName", here)
+        groups.append(Group(arn, name, path, reader.inline(entry, "GroupPolicyList", here),
+                            reader.attached(entry, here)))
     for i, raw in enumerate(reader.array(top, "UserDetailList", "")):
         here = f"/UserDetailList/{i}"
         entry = reader.obj(raw, here)
         member_of = reader.array(entry, "GroupList", here)
         if not all(isinstance(name, str) for name in member_of):
             raise reader.fail(f"{here}/GroupList", "expected a list of group names")
-        users.append(User(
-            arn=reader.text(entry, "Arn", here),
-            name=reader.text(entry, "UserName", here),
-            path=reader.text(entry, "Path", here, "/"),
-            inline=reader.inline(entry, "UserPolicyList", here),
-            attached=reader.attached(entry, here),
-            groups=tuple(member_of),
-        ))
+        arn, name, path = reader.names(entry, "UserName", here)
+        users.append(User(arn, name, path, reader.inline(entry, "UserPolicyList", here), reader.attached(entry, here),
+                          tuple(member_of)))
     policies = _Policies()
     for i, raw in enumerate(reader.array(top, "Policies", "")):
         here = f"/Policies/{i}"
@@ -246,12 +248,16 @@ def _account_id(reader: _Reader, roles: list[Role], groups: list[Group], users: 
         ("GroupDetailList", [g.arn for g in groups]),
         ("UserDetailList", [u.arn for u in users]),
     )
+    last = None  # what the last ARN matched ("arn:aws:iam::<account>:"): most share it, and need no regex then
     for kind, arns in listed:
         for i, arn in enumerate(arns):
+            if last is not None and arn.startswith(last):
+                continue
             match = _ARN_ACCOUNT.match(arn)
             if not match:
                 raise reader.fail(f"/{kind}/{i}/Arn", f"not an IAM ARN with an account ID: {arn!r}")
             found.setdefault(match[1], f"/{kind}/{i}/Arn")
+            last = match[0]
     for i, arn in enumerate(policies):
         match = _ARN_ACCOUNT.match(arn)
         if match:
