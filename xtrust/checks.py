@@ -636,6 +636,11 @@ class AssumeMemo:
             found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
         return found  # type: ignore[return-value]
 
+    def bears_on(self, shape: _Shape, allow_roles: Sequence[str]) -> bool:
+        """Whether the document can change an identity-assume verdict: an Allow statement of it reaches
+        outside the allow list (:meth:`escaping_reach`), or a Deny statement can apply to sts:AssumeRole."""
+        return shape.denies or self.escaping_reach(shape, allow_roles) != ()
+
     def shuts_out(self, shape: _Shape, allow_roles: Sequence[str]) -> bool:
         """Whether the document has a Deny statement without conditions that applies to sts:AssumeRole on
         every role ARN outside the allow list: what its NotResource names, the list holds whole
@@ -887,6 +892,11 @@ class _Shape:
         return tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
 
     @cached_property
+    def denies(self) -> bool:
+        """Whether a Deny statement of it can apply to sts:AssumeRole."""
+        return any(s.effect is Effect.DENY and covers_action(s, ASSUME_ROLE) for s in self.policy.statements)
+
+    @cached_property
     def mentions(self) -> RoleMentions:
         return role_mentions(self.policy)
 
@@ -1121,6 +1131,10 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
     if _reports_nothing(principal, grants, allow_roles, caller_arn, collector, memo, now):
         return
+    # Only documents that can allow a role outside the list or deny one can change the verdict; deciding the
+    # others' too would only multiply candidates and contexts (their violations would be none, whatever the
+    # rest say). So groups that share what matters share one verdict.
+    grants = [g for g in grants if memo.bears_on(memo.shape(g.document), allow_roles)]
     labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
     specific = any(memo.names_the_caller(g.document) for g in grants)
     # A user's counterexamples name the user; a group's name a fresh member, the same for every group.

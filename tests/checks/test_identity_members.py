@@ -95,3 +95,16 @@ def test_a_guard_does_not_hide_that_conditions_were_cut_short() -> None:
     found, notes, _ = check_account(parse_rules(RULES), parse_snapshot(data, "login.json"))
     assert found == []
     assert len(notes) == 1 and "more combinations than xtrust tries" in notes[0]
+
+
+def test_conditions_of_a_document_that_stays_inside_the_list_do_not_cut_the_verdict_short() -> None:
+    inside = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/Admin",
+              "Condition": {"StringEquals": {f"aws:RequestTag/k{i}": ["a", "b", "c"] for i in range(8)}}}
+    other = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{D}:role/Other"}
+    ops = group("Ops", inside)
+    ops["GroupPolicyList"].append({"PolicyName": "q", "PolicyDocument": {"Version": "2012-10-17",
+                                                                         "Statement": [other]}})
+    found, notes, _ = check_account(parse_rules(RULES), parse_snapshot({"GroupDetailList": [ops]}, "login.json"))
+    assert notes == []
+    assert [(f.resource, f.counterexample.resource) for f in found] == [
+        (f"arn:aws:iam::{L}:group/Ops", f"arn:aws:iam::{D}:role/Other")]

@@ -413,3 +413,19 @@ rules:
         patch.setattr(checks, "_reports_nothing", lambda *args: False)
         decided = check_account(rules, account, now=NOW)
     assert settled == decided
+
+
+@SETTINGS
+@given(login_accounts())
+def test_documents_that_cannot_change_a_verdict_are_left_out_without_changing_one(data: dict[str, Any]) -> None:
+    rules = parse_rules(f"""version: 1
+accounts: {{login: "{L}", projects: ["{D}"]}}
+rules:
+  - {{id: assume, check: identity-assume, severity: high, allow: {{roles: {list(ALLOWED_ROLES)}}}}}
+""")
+    account = parse_snapshot(data, "login.json")
+    found, _, _ = check_account(rules, account, now=NOW)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks.AssumeMemo, "bears_on", lambda *args: True)
+        every, _, _ = check_account(rules, account, now=NOW)
+    assert {f.resource: f.subjects for f in found} == {f.resource: f.subjects for f in every}
