@@ -8,9 +8,12 @@ import re
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xtrust.findings import Counterexample, Finding, Report
 from xtrust.report import FORMATS, format_html, format_markdown, format_text, render, report_filename
+from xtrust.report.json import indented
 from xtrust.rules import Severity
 
 
@@ -128,3 +131,16 @@ def test_planned_fixes_of_the_example_world_show_as_diffs(world_report: Report) 
     page = format_html(report)
     assert page.count('<pre class="diff">') == len(plan.fixes)
     assert "```diff" in format_markdown(report)
+
+
+# JSON values of every kind, nested, with strings that need escaping and keys that are not strings.
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text() | st.integers() | st.booleans(), inner, max_size=4),
+    max_leaves=30)
+
+
+@given(_json_values)
+def test_the_json_layout_is_json_dumps_with_an_indent_of_two(value: object) -> None:
+    assert indented(value) == json.dumps(value, indent=2)
