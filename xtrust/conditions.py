@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 
 from ._glob import glob_match
 
@@ -174,6 +175,7 @@ class Operator:
                 raise ValueError(f"{value!r} is not a valid value for {self.base.name}")
 
 
+@lru_cache(maxsize=1024)
 def parse_operator(name: str) -> Operator:
     """Parse a condition operator name; raise ValueError naming it when IAM has no such operator."""
     rest, qualifier = name, None
