@@ -8,7 +8,7 @@ unique to their role (named principals). Groups hold inline and managed policies
 wildcards, a few AdministratorAccess and Deny + NotResource guards; users belong to 1-3 groups and some have
 their own inline policies. Some documents are URL-encoded, as the raw IAM API returns them.
 
-Each measurement runs in a fresh interpreter, best of ``--repeat``:
+Each measurement runs in a fresh interpreter, best of ``--repeat``, in rounds that take one of each in turn:
 
 - floor: ``json.load`` of every snapshot file, nothing else;
 - scan in one process: ``python -m xtrust scan --rules … --snapshot … --format json --output FILE --jobs 1``;
@@ -348,23 +348,26 @@ def run(command: list[str], expect: tuple[int, ...] = (0,)) -> tuple[float, floa
     return wall, usage.ru_maxrss * scale / 1e6
 
 
-def best_of(repeat: int, command: list[str], expect: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    results = [run(command, expect) for _ in range(repeat)]
-    return min(r[0] for r in results), max(r[1] for r in results)
-
-
 def measure(out: Path, paths: list[Path], repeat: int) -> Iterator[tuple[str, float, float, str]]:
+    """Each measurement ``repeat`` times, in rounds that take one of each in turn: the speed of a shared
+    machine drifts from minute to minute, and the floor and the scans should see the same drift."""
     files = [str(p) for p in paths]
-    floor, floor_mb = best_of(repeat, [sys.executable, "-c", FLOOR, *files])
-    yield "json.load (floor)", floor, floor_mb, "-"
     report = out / "report.json"
-    command = [sys.executable, "-m", "xtrust", "scan", "--rules", str(out / "rules.yaml"), "--snapshot", *files,
-               "--format", "json", "--output", str(report)]
-    for name, extra in (("xtrust scan --jobs 1", ["--jobs", "1"]), ("xtrust scan", [])):
-        wall, mb = best_of(repeat, command + extra, expect=(0, 1))
-        data = json.loads(report.read_text(encoding="utf-8"))
-        found = f"{len(data['findings'])} ({len(data['errors'])} errors)"
-        yield name, wall, mb, found
+    scan = [sys.executable, "-m", "xtrust", "scan", "--rules", str(out / "rules.yaml"), "--snapshot", *files,
+            "--format", "json", "--output", str(report)]
+    commands = {
+        "json.load (floor)": ([sys.executable, "-c", FLOOR, *files], (0,)),
+        "xtrust scan --jobs 1": ([*scan, "--jobs", "1"], (0, 1)),
+        "xtrust scan": (scan, (0, 1)),
+    }
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (command, expect) in commands.items():
+            results[name].append(run(command, expect))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    found = f"{len(data['findings'])} ({len(data['errors'])} errors)"
+    for name, runs in results.items():
+        yield name, min(r[0] for r in runs), max(r[1] for r in runs), "-" if name.startswith("json") else found
 
 
 def main(argv: list[str] | None = None) -> int:
