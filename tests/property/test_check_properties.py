@@ -399,33 +399,30 @@ def login_accounts(draw: st.DrawFn) -> dict[str, Any]:
     return {"GroupDetailList": groups, "UserDetailList": users, "Policies": policies}
 
 
-@SETTINGS
-@given(login_accounts())
-def test_principals_settled_without_deciding_report_what_deciding_would(data: dict[str, Any]) -> None:
-    rules = parse_rules(f"""version: 1
+_ASSUME_RULES = parse_rules(f"""version: 1
 accounts: {{login: "{L}", projects: ["{D}"]}}
 rules:
   - {{id: assume, check: identity-assume, severity: high, allow: {{roles: {list(ALLOWED_ROLES)}}}}}
 """)
+
+
+@SETTINGS
+@given(login_accounts())
+def test_principals_settled_without_deciding_report_what_deciding_would(data: dict[str, Any]) -> None:
     account = parse_snapshot(data, "login.json")
-    settled = check_account(rules, account, now=NOW)
+    settled = check_account(_ASSUME_RULES, account, now=NOW)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks, "_reports_nothing", lambda *args: False)
-        decided = check_account(rules, account, now=NOW)
+        decided = check_account(_ASSUME_RULES, account, now=NOW)
     assert settled == decided
 
 
 @SETTINGS
 @given(login_accounts())
 def test_documents_that_cannot_change_a_verdict_are_left_out_without_changing_one(data: dict[str, Any]) -> None:
-    rules = parse_rules(f"""version: 1
-accounts: {{login: "{L}", projects: ["{D}"]}}
-rules:
-  - {{id: assume, check: identity-assume, severity: high, allow: {{roles: {list(ALLOWED_ROLES)}}}}}
-""")
     account = parse_snapshot(data, "login.json")
-    found, _, _ = check_account(rules, account, now=NOW)
+    found, _, _ = check_account(_ASSUME_RULES, account, now=NOW)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks.AssumeMemo, "bears_on", lambda *args: True)
-        every, _, _ = check_account(rules, account, now=NOW)
+        every, _, _ = check_account(_ASSUME_RULES, account, now=NOW)
     assert {f.resource: f.subjects for f in found} == {f.resource: f.subjects for f in every}
