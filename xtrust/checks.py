@@ -685,13 +685,10 @@ class AssumeMemo:
         return got
 
     def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
-        return [self._shape(p) for p in policies]
-
-    def shape(self, policy: Policy) -> _Shape:
-        return self._shape(policy)
+        return [self.shape(p) for p in policies]
 
     def names_the_caller(self, policy: Policy) -> bool:
-        return self._shape(policy).names_the_caller
+        return self.shape(policy).names_the_caller
 
     def literal_targets(self, shapes: Sequence[_Shape]) -> list[str] | None:
         """:func:`_literal_targets` of the shapes' documents."""
@@ -720,7 +717,8 @@ class AssumeMemo:
             found = self._entries[key] = _entry_accounts(key)
         return found
 
-    def _shape(self, policy: Policy) -> _Shape:
+    def shape(self, policy: Policy) -> _Shape:
+        """What the checks need to know of a document, worked out once per document (labelled copies share it)."""
         key = id(policy.statements)
         shape = self._shapes.get(key)
         if shape is None:
