@@ -1,5 +1,5 @@
-"""Files: read as UTF-8 text with one-line errors; written whole or not at all (a temporary file beside the
-target, fsynced, then renamed over it)."""
+"""Files: read as UTF-8 text with one-line errors, YAML read with one-line errors; written whole or not at all
+(a temporary file beside the target, fsynced, then renamed over it)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["read_text", "write_atomically"]
+__all__ = ["load_yaml", "read_text", "write_atomically"]
 
 
 def read_text(path: str | Path, error: Callable[[str], Exception]) -> str:
@@ -20,6 +21,20 @@ def read_text(path: str | Path, error: Callable[[str], Exception]) -> str:
         raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise error(f"{path}: not UTF-8 text") from None
+
+
+def load_yaml(text: str, source: str, error: Callable[[str], Exception]) -> Any:
+    """The value of a YAML document (safe types only), parsed by libyaml where PyYAML was built with it;
+    ``error(message)`` is raised, with a one-line message naming the source and the line, when it is not YAML."""
+    import yaml  # only where a YAML file is read
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(f"{where}: not valid YAML: {problem}") from None
 
 
 def _mode_for(target: Path) -> int:

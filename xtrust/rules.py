@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._files import read_text
+from ._files import load_yaml, read_text
 from ._glob import glob_match
 from .errors import RulesError
 
@@ -171,17 +171,10 @@ def load_rules(path: str | Path) -> RuleSet:
 
 
 def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
-    # Imported here: a scan's worker processes, forked before the rules are read, never need them.
+    # Imported here: a scan's worker processes, forked before the rules are read, never need it.
     import jsonschema
-    import yaml
 
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's when built with it
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RulesError(source, [f"{where}: not valid YAML: {problem}"]) from None
+    data = load_yaml(text, source, lambda message: RulesError(source, [message]))
     lines = _LineIndex(text)
     validator = jsonschema.Draft202012Validator(rules_schema())
     problems = []

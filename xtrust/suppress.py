@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ._files import read_text
+from ._files import load_yaml, read_text
 from ._glob import glob_match
 from .errors import InputError
 from .findings import Counterexample, Finding, Report
@@ -84,15 +84,7 @@ def load_suppressions(path: str | Path) -> tuple[Suppression, ...]:
 
 
 def parse_suppressions(text: str, source: str = "<suppressions>") -> tuple[Suppression, ...]:
-    import yaml  # only when there is a suppressions file
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SuppressionError(f"{where}: not valid YAML: {problem}") from None
+    data = load_yaml(text, source, SuppressionError)
     if not isinstance(data, Mapping) or not isinstance(data.get("suppressions"), list):
         raise SuppressionError(f"{source}: expected a mapping with a 'suppressions' list")
     if data.get("version", 1) != 1:
