@@ -1086,11 +1086,6 @@ def _covered_by_groups(account: Account, user: User, checked_groups: set[str], m
     return True
 
 
-def _grantor(grant: Grant) -> str:
-    """The resource a finding through this grant names: a customer-managed policy, else the group or user."""
-    return grant.policy_arn if grant.policy_arn and not grant.aws_managed else grant.owner
-
-
 def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_roles: Sequence[str],
                      caller_arn: str, collector: _Collector, memo: AssumeMemo, now: datetime) -> bool:
     """Whether checking a group or user is known to report nothing, without deciding any request:
@@ -1109,7 +1104,7 @@ def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_rol
         for grant, shape in zip(grants, shapes, strict=True):
             if memo.escaping_reach(shape, allow_roles) == ():
                 continue
-            if not isinstance(principal, User) or _grantor(grant) not in collector.by_resource:
+            if not isinstance(principal, User) or grant.resource not in collector.by_resource:
                 return False
     conditions = [c for g in grants for s in g.document.statements for c in s.conditions]
     return not conditions or context_count(conditions, parse_caller(caller_arn), now) < MAX_CONTEXTS
@@ -1151,7 +1146,7 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     by_grantor: dict[str, list[Violation]] = {}
     statements: dict[str, list[str]] = {}
     for violation in verdict.violations:
-        resource = _grantor(grants[int(violation.allows[0].policy[1:])])
+        resource = grants[int(violation.allows[0].policy[1:])].resource
         by_grantor.setdefault(resource, []).append(violation)
         statements.setdefault(resource, []).extend(
             f"{grants[int(ref.policy[1:])].label} {ref.pointer}" for ref in violation.allows)

@@ -15,6 +15,11 @@ from .model import Policy
 __all__ = ["Account", "Grant", "Group", "InlinePolicy", "ManagedPolicy", "PolicyVersion", "Role", "User"]
 
 
+def is_aws_managed(policy_arn: str) -> bool:
+    """Whether a managed policy's ARN is AWS's (``arn:aws:iam::aws:policy/…``), not the account's."""
+    return policy_arn.split(":")[4:5] == ["aws"]
+
+
 @dataclass(frozen=True)
 class InlinePolicy:
     name: str
@@ -41,7 +46,7 @@ class ManagedPolicy:
     @property
     def aws_managed(self) -> bool:
         """AWS-managed policies (``arn:aws:iam::aws:policy/…``) cannot be edited."""
-        return self.arn.split(":")[4:5] == ["aws"]
+        return is_aws_managed(self.arn)
 
     @property
     def document(self) -> Policy | None:
@@ -99,6 +104,12 @@ class Grant:
     inline_name: str = ""
     policy_arn: str = ""
     aws_managed: bool = False
+
+    @property
+    def resource(self) -> str:
+        """What a finding through this grant names: a customer-managed policy, else the group or user (an
+        AWS-managed policy cannot be edited, an inline one is part of its owner)."""
+        return self.policy_arn if self.policy_arn and not self.aws_managed else self.owner
 
     @property
     def label(self) -> str:

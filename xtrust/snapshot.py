@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, PolicyError
-from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
+from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User, is_aws_managed
 from .model import Policy, PolicyKind, parse_policy
 
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
@@ -175,7 +175,7 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
         here = f"/Policies/{i}"
         entry = reader.obj(raw, here)
         arn = reader.text(entry, "Arn", here)
-        if arn.split(":")[4:5] == ["aws"] and not entry.get("AttachmentCount"):
+        if is_aws_managed(arn) and not entry.get("AttachmentCount"):
             # An AWS-managed policy attached to nothing decides nothing; AWS lists hundreds of them.
             policies.defer(arn, partial(_managed_policy, reader, entry, here, arn))
         else:

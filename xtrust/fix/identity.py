@@ -184,8 +184,7 @@ class IdentityPlanner:
             for violation in verdict.violations:
                 for ref in violation.allows:
                     grant = grants[int(ref.policy[1:])]
-                    owner = grant.policy_arn if grant.policy_arn and not grant.aws_managed else grant.owner
-                    if owner != resource:
+                    if grant.resource != resource:
                         continue
                     key = (grant.owner if not grant.policy_arn or grant.aws_managed else "", grant.inline_name,
                            grant.policy_arn)
