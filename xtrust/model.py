@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote
 
 from .conditions import Operator, parse_operator
@@ -297,7 +297,7 @@ def parse_policy(document: PolicyInput, *, kind: PolicyKind = PolicyKind.ANY, so
     return _Parser(kind, source).policy(load_document(document, source))
 
 
-def _is_object(value: Any) -> bool:
+def _is_object(value: Any) -> TypeGuard[Mapping[str, Any]]:
     """A JSON object: a dict, as JSON gives, asked first (a Mapping check is many times slower)."""
     return type(value) is dict or isinstance(value, Mapping)
 

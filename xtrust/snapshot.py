@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import InputError, PolicyError
 from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User, is_aws_managed
-from .model import Policy, PolicyKind, parse_policy
+from .model import Policy, PolicyKind, _is_object, parse_policy
 
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
 
@@ -56,7 +56,7 @@ class _Reader:
         return InputError(f"{self.source}: {pointer or '(top level)'}: {message}")
 
     def obj(self, value: Any, pointer: str) -> Mapping[str, Any]:
-        if type(value) is not dict and not isinstance(value, Mapping):  # a dict, as JSON gives, first
+        if not _is_object(value):
             raise self.fail(pointer, "expected a JSON object")
         return value
 
