@@ -1088,7 +1088,8 @@ def _covered_by_groups(account: Account, user: User, checked_groups: set[str], m
 
 def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_roles: Sequence[str],
                      caller_arn: str, collector: _Collector, memo: AssumeMemo, now: datetime) -> bool:
-    """Whether checking a group or user is known to report nothing, without deciding any request:
+    """Whether checking a group or user over ``grants``, those that bear on its verdict (AssumeMemo.bears_on),
+    is known to report nothing, without deciding any request:
 
     - a grant shuts out every role ARN outside the allow list (AssumeMemo.shuts_out): there is no violation;
     - no grant could allow a violation: none of its Allow statements reaches outside the allow list
@@ -1122,12 +1123,12 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
         return
     allow_roles = _allowed_roles(rule.allow, principal)
     caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
-    if _reports_nothing(principal, grants, allow_roles, caller_arn, collector, memo, now):
-        return
     # Only documents that can allow a role outside the list or deny one can change the verdict; deciding the
     # others' too would only multiply candidates and contexts (their violations would be none, whatever the
     # rest say). So groups that share what matters share one verdict.
     grants = [g for g in grants if memo.bears_on(memo.shape(g.document), allow_roles)]
+    if _reports_nothing(principal, grants, allow_roles, caller_arn, collector, memo, now):
+        return
     labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
     specific = any(memo.names_the_caller(g.document) for g in grants)
     # A user's counterexamples name the user; a group's name a fresh member, the same for every group.
