@@ -53,7 +53,8 @@ def _collector_paused() -> Iterator[None]:
     """Reading and checking an account builds hundreds of thousands of objects that hold no reference cycles,
     and CPython's cyclic garbage collector would traverse them all, again and again, while they are built
     (a fifth of the scan's time in benchmarks/bench_scan.py). It is paused for one account and restored
-    after; nothing is lost, since reference counting frees all of it."""
+    after; nothing is lost, since reference counting frees all of it. The account must be freed before the
+    collector is restored: the first collection after would otherwise traverse all of it once more."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -113,11 +114,10 @@ def scan(
         for source in sources:
             with _collector_paused():
                 try:
-                    account = source.load()
-                    _claim(rules, account.id, source.label, seen)  # before checking: a duplicate fails early
-                    yield _checked(rules, account, source.label, moment, today)
+                    outcome: _Outcome | ScanError = _read_and_check(source, lambda: rules, seen, moment, today)
                 except ScanError as exc:
-                    yield exc
+                    outcome = exc
+            yield outcome
 
     return _merge(rules, outcomes(), require_all, seen)
 
@@ -169,6 +169,17 @@ def _claim(rules: RuleSet, account_id: str, label: str, seen: dict[str, str]) ->
         raise InputError(f"{label}: account {account_id} is neither the login account nor a project "
                          "account of the rules")
     seen[account_id] = label
+
+
+def _read_and_check(source: AccountSource, rules: Callable[[], RuleSet], seen: dict[str, str], moment: datetime,
+                    today: date | None) -> _Outcome:
+    """One account read, claimed (in ``seen``) and checked. ``rules`` is asked for only once the account is
+    read (a worker receives them while it reads). The account is freed on return, while the collector is
+    still paused (:func:`_collector_paused`)."""
+    account = source.load()
+    ruleset = rules()
+    _claim(ruleset, account.id, source.label, seen)  # before checking: a duplicate fails early
+    return _checked(ruleset, account, source.label, moment, today)
 
 
 def _checked(rules: RuleSet, account: Account, label: str, moment: datetime, today: date | None) -> _Outcome:
@@ -315,15 +326,14 @@ def _work(paths: list[str], order: list[int], counter: Synchronized[int], rules:
         path = paths[index]
         with _collector_paused():
             try:
-                account = load_snapshot(path)
-                ruleset = rules()
-                if account.id not in ruleset.accounts and not ruleset.organization:
-                    _claim(ruleset, account.id, path, {})  # fails at once, as one process would
-                yield index, _checked(ruleset, account, path, moment, today)
+                # a worker sees only its own files: the parent finds an account given twice
+                result: _Outcome | _Failure = _read_and_check(AccountSource(path, partial(load_snapshot, path)),
+                                                              rules, {}, moment, today)
             except ScanError as exc:
-                yield index, _Failure(exc.message, exc.account, "scan")
+                result = _Failure(exc.message, exc.account, "scan")
             except XtrustError as exc:
-                yield index, _Failure(str(exc), kind="policy" if isinstance(exc, PolicyError) else "input")
+                result = _Failure(str(exc), kind="policy" if isinstance(exc, PolicyError) else "input")
+        yield index, result
 
 
 def _heaviest_first(paths: list[str]) -> list[int]:
