@@ -7,8 +7,8 @@ account's identities), so a scan holds one account at a time.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .checks import check_account
 from .errors import InputError, PolicyError, ScanError, XtrustError
@@ -27,11 +26,6 @@ from .findings import ErrorEntry, Finding, Report
 from .inventory import Account
 from .rules import RuleSet
 from .snapshot import load_snapshot
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-    from multiprocessing.context import ForkProcess
-    from multiprocessing.sharedctypes import Synchronized
 
 __all__ = ["AccountSource", "default_jobs", "scan", "scan_snapshots", "snapshot_sources"]
 
@@ -141,10 +135,11 @@ def scan_snapshots(
     files = [str(p) for p in paths]
     jobs = min(jobs, len(files))
     moment = now or _now()
-    if jobs <= 1 or not _can_fork():
+    queue = _queue(_heaviest_first(files)) if jobs > 1 and _can_fork() else None
+    if queue is None:
         ruleset = rules() if callable(rules) else rules
         return scan(ruleset, snapshot_sources(files), now=moment, today=today, require_all=require_all)
-    ruleset, results = _in_processes(rules, files, moment, today, jobs)
+    ruleset, results = _in_processes(rules, files, queue, moment, today, jobs)
     seen: dict[str, str] = {}
 
     def outcomes() -> Iterator[_Outcome | ScanError]:
@@ -217,13 +212,15 @@ def _merge(rules: RuleSet, outcomes: Iterable[_Outcome | ScanError], require_all
 
 
 # --- several processes ------------------------------------------------------------------------------
+#
+# Plain os.fork and pipes: the multiprocessing package (its import, a shared counter, its pipes) cost a
+# scan of the benchmark world a twentieth of its time before the first file was read.
 
 
 def _can_fork() -> bool:
-    """Forking is safe here: a platform where fork is the usual start method, and no other thread running
-    (a forked child has only the forking thread; a lock another thread held would stay locked)."""
-    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1)
+    """Forking is safe here: Linux, and no other thread running (a forked child has only the forking
+    thread; a lock another thread held would stay locked)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def default_jobs(paths: Sequence[str | Path]) -> int:
@@ -241,88 +238,158 @@ def default_jobs(paths: Sequence[str | Path]) -> int:
 
 
 _PARALLEL_BYTES = 4 << 20  # below this much JSON a scan takes a few tenths of a second in one process
+_INDEX = 4  # bytes per file index in the queue
 
 
-def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], moment: datetime,
+def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], queue: int, moment: datetime,
                   today: date | None, jobs: int) -> tuple[RuleSet, list[_Outcome | _Failure]]:
-    """Every file read and checked by this process and ``jobs - 1`` forked helpers; the results in the
-    order of ``paths``.
+    """Every file read and checked by this process and ``jobs - 1`` forked helpers, each taking the next
+    index from ``queue`` (:func:`_queue`, which this closes); the results in the order of ``paths``.
 
     The helpers are forked first, so that they read and parse while this process loads the rules (which
-    they then receive through a pipe). Each process takes the next file from a shared counter, the heaviest
-    first (:func:`_heaviest_first`), so that none is left with a long one at the end. Only results cross
-    between processes: each holds one account at a time."""
-    order = _heaviest_first(paths)
-    context = multiprocessing.get_context("fork")
-    counter = context.Value("i", 0)
-    helpers: list[tuple[ForkProcess, Connection, Connection]] = []
+    they then receive through a pipe). Only results cross between processes: each holds one account at a
+    time."""
+    helpers: list[_Helper] = []
     try:
         for _ in range(jobs - 1):
-            rules_in, rules_out = context.Pipe(duplex=False)
-            results_in, results_out = context.Pipe(duplex=False)
-            process = context.Process(target=_helper, args=(paths, order, counter, rules_in, results_out,
-                                                            moment, today), daemon=True)
-            process.start()
-            rules_in.close()
-            results_out.close()
-            helpers.append((process, rules_out, results_in))
+            helpers.append(_Helper.fork(paths, queue, moment, today, helpers))
         ruleset = rules() if callable(rules) else rules
-        for _, rules_out, _ in helpers:
-            with suppress(BrokenPipeError):  # a helper that found no file left has no use for them
-                rules_out.send(ruleset)
-        results: dict[int, _Outcome | _Failure] = dict(_work(paths, order, counter, lambda: ruleset, moment, today))
-        for helper, _, results_in in helpers:
-            try:
-                got = results_in.recv()
-            except EOFError:
-                helper.join()
-                raise XtrustError(f"a worker process of the scan ended without its results (exit code "
-                                  f"{helper.exitcode}); run with --jobs 1 to scan in one process") from None
-            if isinstance(got, str):
-                raise RuntimeError(f"a worker process of the scan failed:\n{got}")
-            results.update(got)
-            helper.join()
-    finally:  # after an error here (bad rules, an interrupt): the helpers are stopped
-        for process, rules_out, results_in in helpers:
-            rules_out.close()
-            results_in.close()
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        sent = pickle.dumps(ruleset, pickle.HIGHEST_PROTOCOL)
+        for helper in helpers:
+            helper.send(sent)
+        results: dict[int, _Outcome | _Failure] = dict(_work(paths, queue, lambda: ruleset, moment, today))
+        for helper in helpers:
+            results.update(helper.results())
+    finally:  # after an error here (bad rules, an interrupt): the helpers still running are stopped
+        os.close(queue)
+        for helper in helpers:
+            helper.stop()
     return ruleset, [results[i] for i in range(len(paths))]
 
 
-def _helper(paths: list[str], order: list[int], counter: Synchronized[int], rules_in: Connection,
-            results_out: Connection, moment: datetime, today: date | None) -> None:
-    """A forked helper: files from the shared counter until none is left, then its results to the parent
-    (a traceback as text for a bug, never raised here)."""
+def _queue(order: list[int]) -> int | None:
+    """The files to take, for processes that share them: a pipe that holds their indices in ``order`` (the
+    heaviest first, :func:`_heaviest_first`, so that no process is left with a long one at the end), its
+    writing end closed. Each process reads the next index from it, a read of a few bytes from a pipe being
+    atomic, until it is empty. The read end is returned; None when the pipe cannot hold them all."""
+    read, write = os.pipe()
+    data = b"".join(index.to_bytes(_INDEX, "little") for index in order)
+    try:
+        if len(data) > _PIPE_BUFFER:  # Linux pipes hold 64 KiB unless told otherwise (16,384 files)
+            import fcntl
+
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, len(data))
+        _write_all(write, data)
+    except OSError:  # more than /proc/sys/fs/pipe-max-size allows
+        os.close(read)
+        return None
+    finally:
+        os.close(write)
+    return read
+
+
+_PIPE_BUFFER = 1 << 16
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Helper:
+    """A forked helper process, seen from the parent: its pid, the pipe that takes it the rules and the pipe
+    its results come back on (-1 once closed)."""
+
+    def __init__(self, pid: int, rules_out: int, results_in: int) -> None:
+        self.pid, self.rules_out, self.results_in = pid, rules_out, results_in
+        self.running = True
+
+    @classmethod
+    def fork(cls, paths: list[str], queue: int, moment: datetime, today: date | None,
+             others: list[_Helper]) -> _Helper:
+        rules_in, rules_out = os.pipe()
+        results_in, results_out = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: it never returns from here
+            code = 1
+            try:
+                # the parent's ends of these pipes and the others': their readers must see EOF when the parent
+                # closes them, not wait on a copy held here
+                for fd in (rules_out, results_in, *(fd for h in others for fd in (h.rules_out, h.results_in))):
+                    if fd >= 0:
+                        os.close(fd)
+                _helper(paths, queue, rules_in, results_out, moment, today)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(rules_in)
+        os.close(results_out)
+        return cls(pid, rules_out, results_in)
+
+    def send(self, rules: bytes) -> None:
+        with suppress(BrokenPipeError):  # a helper that found no file left has no use for them
+            _write_all(self.rules_out, rules)
+        os.close(self.rules_out)
+        self.rules_out = -1
+
+    def results(self) -> list[tuple[int, _Outcome | _Failure]]:
+        with os.fdopen(self.results_in, "rb") as stream:
+            self.results_in = -1
+            got = stream.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.running = False
+        try:
+            received: list[tuple[int, _Outcome | _Failure]] | str = pickle.loads(got)
+        except Exception:  # nothing, or cut short: the helper died on the way
+            raise XtrustError(f"a worker process of the scan ended without its results (exit code "
+                              f"{os.waitstatus_to_exitcode(status)}); run with --jobs 1 to scan in one "
+                              "process") from None
+        if isinstance(received, str):
+            raise RuntimeError(f"a worker process of the scan failed:\n{received}")
+        return received
+
+    def stop(self) -> None:
+        for fd in (self.rules_out, self.results_in):
+            if fd >= 0:
+                os.close(fd)
+        self.rules_out = self.results_in = -1
+        if self.running:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+            self.running = False
+
+
+def _helper(paths: list[str], queue: int, rules_in: int, results_out: int, moment: datetime,
+            today: date | None) -> None:
+    """A forked helper: files from the queue until none is left, then its results to the parent (a traceback
+    as text for a bug, never raised here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to handle: it stops the helpers
     received: list[RuleSet] = []
 
     def rules() -> RuleSet:
         if not received:
-            received.append(rules_in.recv())  # EOFError when the parent gave up (bad rules): just stop
+            with os.fdopen(rules_in, "rb") as stream:
+                received.append(pickle.load(stream))  # EOFError when the parent gave up (bad rules): just stop
         return received[0]
 
     try:
-        results_out.send(list(_work(paths, order, counter, rules, moment, today)))
+        payload = pickle.dumps(list(_work(paths, queue, rules, moment, today)), pickle.HIGHEST_PROTOCOL)
     except EOFError:
-        pass
+        return
     except Exception:  # a bug: the parent shows it
-        results_out.send(traceback.format_exc())
+        payload = pickle.dumps(traceback.format_exc())
+    with suppress(BrokenPipeError):  # the parent gave up (an interrupt, another helper's failure)
+        _write_all(results_out, payload)
 
 
-def _work(paths: list[str], order: list[int], counter: Synchronized[int], rules: Callable[[], RuleSet],
-          moment: datetime, today: date | None) -> Iterator[tuple[int, _Outcome | _Failure]]:
-    """Take the next file (by the shared counter), read it, check it against ``rules()``; until none is left.
+def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: datetime,
+          today: date | None) -> Iterator[tuple[int, _Outcome | _Failure]]:
+    """Take the next file from the queue, read it, check it against ``rules()``; until none is left.
     Bad input comes back as a value."""
-    while True:
-        with counter.get_lock():
-            taken = counter.value
-            counter.value = taken + 1
-        if taken >= len(order):
-            return
-        index = order[taken]
+    while taken := os.read(queue, _INDEX):
+        index = int.from_bytes(taken, "little")
         path = paths[index]
         with _collector_paused():
             try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from xtrust.scan import default_jobs
+from xtrust.scan import _INDEX, _queue, default_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules" / "seed.yaml"
@@ -219,3 +219,39 @@ sys.exit(main(["scan", "--rules", {str(RULES)!r}, "--snapshot", *paths, "--jobs"
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert len(json.loads(done.stdout)["findings"]) == 6
+
+
+@pytest.mark.parametrize("files", [1, 5, 16_384, 40_000])  # 16,384 indices fill a pipe's default 64 KiB
+def test_the_queue_gives_every_index_once_in_order(files: int) -> None:
+    order = list(range(files))[::-1]
+    queue = _queue(order)
+    assert queue is not None
+    try:
+        taken = []
+        while chunk := os.read(queue, _INDEX):
+            taken.append(int.from_bytes(chunk, "little"))
+    finally:
+        os.close(queue)
+    assert taken == order
+
+
+def test_a_bug_in_a_helper_is_shown_with_its_traceback(tmp_path: Path) -> None:
+    _, paths = _generated_world(tmp_path)
+    script = f"""
+import os, sys
+import xtrust.scan as scan
+from xtrust.rules import load_rules
+parent = os.getpid()
+checked = scan._checked
+def buggy(*args):
+    if os.getpid() != parent:
+        raise ZeroDivisionError("in the helper")
+    return checked(*args)
+scan._checked = buggy
+scan.scan_snapshots(lambda: load_rules({str(tmp_path / "rules.yaml")!r}), {list(map(str, paths))!r}, jobs=2)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1
+    assert "RuntimeError: a worker process of the scan failed:" in done.stderr
+    assert "ZeroDivisionError: in the helper" in done.stderr
