@@ -43,7 +43,7 @@ def snapshot_sources(paths: Iterable[str | Path]) -> list[AccountSource]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Reading and checking an account builds hundreds of thousands of objects that hold no reference cycles,
     and CPython's cyclic garbage collector would traverse them all, again and again, while they are built
     (a fifth of the scan's time in benchmarks/bench_scan.py). It is paused for one account and restored
@@ -106,7 +106,7 @@ def scan(
 
     def outcomes() -> Iterator[_Outcome | ScanError]:
         for source in sources:
-            with _collector_paused():
+            with collector_paused():
                 try:
                     outcome: _Outcome | ScanError = _read_and_check(source, lambda: rules, seen, moment, today)
                 except ScanError as exc:
@@ -170,7 +170,7 @@ def _read_and_check(source: AccountSource, rules: Callable[[], RuleSet], seen: d
                     today: date | None) -> _Outcome:
     """One account read, claimed (in ``seen``) and checked. ``rules`` is asked for only once the account is
     read (a worker receives them while it reads). The account is freed on return, while the collector is
-    still paused (:func:`_collector_paused`)."""
+    still paused (:func:`collector_paused`)."""
     account = source.load()
     ruleset = rules()
     _claim(ruleset, account.id, source.label, seen)  # before checking: a duplicate fails early
@@ -391,7 +391,7 @@ def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: da
     while taken := os.read(queue, _INDEX):
         index = int.from_bytes(taken, "little")
         path = paths[index]
-        with _collector_paused():
+        with collector_paused():
             try:
                 # a worker sees only its own files: the parent finds an account given twice
                 result: _Outcome | _Failure = _read_and_check(AccountSource(path, partial(load_snapshot, path)),

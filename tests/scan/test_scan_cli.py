@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -142,3 +143,17 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert caught.value.code == 2 and "--rules" in err and "Traceback" not in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("ending", [False, True])
+def test_a_snapshot_scan_leaves_the_collector_paused_only_when_the_process_ends(
+        capsys: pytest.CaptureFixture[str], ending: bool) -> None:
+    """``main`` as a library call gives the process back as it found it; the ``xtrust`` command (``run``),
+    which exits right after, does not resume the collector for a pass that would free nothing."""
+    try:
+        code = main(["scan", "--rules", str(RULES), "--snapshot", str(LOGIN), str(DEV)], ending=ending)
+        assert code == 1
+        assert gc.isenabled() is not ending
+    finally:
+        gc.enable()
+    capsys.readouterr()
