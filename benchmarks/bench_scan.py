@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -348,9 +349,11 @@ def run(command: list[str], expect: tuple[int, ...] = (0,)) -> tuple[float, floa
     return wall, usage.ru_maxrss * scale / 1e6
 
 
-def measure(out: Path, paths: list[Path], repeat: int) -> Iterator[tuple[str, float, float, str]]:
+def measure(out: Path, paths: list[Path], repeat: int) -> Iterator[tuple[str, float, float, float, str]]:
     """Each measurement ``repeat`` times, in rounds that take one of each in turn: the speed of a shared
-    machine drifts from minute to minute, and the floor and the scans should see the same drift."""
+    machine drifts from minute to minute, and the floor and the scans should see the same drift. For each:
+    the best wall time, the peak memory, and the median over the rounds of its time over the floor's in the
+    same round (steadier than a ratio of two bests, which may come from minutes apart)."""
     files = [str(p) for p in paths]
     report = out / "report.json"
     scan = [sys.executable, "-m", "xtrust", "scan", "--rules", str(out / "rules.yaml"), "--snapshot", *files,
@@ -366,8 +369,11 @@ def measure(out: Path, paths: list[Path], repeat: int) -> Iterator[tuple[str, fl
             results[name].append(run(command, expect))
     data = json.loads(report.read_text(encoding="utf-8"))
     found = f"{len(data['findings'])} ({len(data['errors'])} errors)"
+    floors = [r[0] for r in results["json.load (floor)"]]
     for name, runs in results.items():
-        yield name, min(r[0] for r in runs), max(r[1] for r in runs), "-" if name.startswith("json") else found
+        ratio = statistics.median(r[0] / floor for r, floor in zip(runs, floors, strict=True))
+        yield (name, min(r[0] for r in runs), max(r[1] for r in runs), ratio,
+               "-" if name.startswith("json") else found)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -393,12 +399,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.users} users in the login account; {len(paths)} files, {size:.1f} MB (best of {args.repeat})")
         rows = list(measure(out, paths, args.repeat))
         floor = rows[0][1]
-        print(f"{'':<20} {'wall s':>8} {'x floor':>8} {'peak MB':>8}  findings")
-        for name, wall, mb, found in rows:
-            print(f"{name:<20} {wall:>8.3f} {wall / floor:>8.2f} {mb:>8.1f}  {found}")
-        scan_ratio = rows[-1][1] / floor
-        print(f"target: scan within 2x of the floor -> {'met' if scan_ratio <= 2 else 'not met'} "
-              f"({scan_ratio:.2f}x)")
+        print(f"{'':<20} {'wall s':>8} {'x floor':>8} {'x round':>8} {'peak MB':>8}  findings")
+        for name, wall, mb, ratio, found in rows:
+            print(f"{name:<20} {wall:>8.3f} {wall / floor:>8.2f} {ratio:>8.2f} {mb:>8.1f}  {found}")
+        best_ratio, round_ratio = rows[-1][1] / floor, rows[-1][3]
+        print(f"target: scan within 2x of the floor -> {'met' if max(best_ratio, round_ratio) <= 2 else 'not met'} "
+              f"({best_ratio:.2f}x best over best, {round_ratio:.2f}x median round)")
     return 0
 
 
