@@ -84,6 +84,8 @@ class Caller:
 
 @dataclass(frozen=True)
 class RoleRef:
+    """A role ARN taken apart: its account, name, path (``/`` or ``/a/b/``) and partition."""
+
     arn: str
     account: str
     name: str

@@ -93,12 +93,18 @@ class Violation:
 
 @dataclass(frozen=True)
 class TrustVerdict:
+    """What role-trust found in one trust policy: each class of caller outside the allow list that gets
+    in, with its request; ``truncated`` when the conditions had more combinations than were tried."""
+
     violations: tuple[Violation, ...] = ()
     truncated: bool = False
 
 
 @dataclass(frozen=True)
 class AssumeVerdict:
+    """What identity-assume found for one group or user: each role outside its allow list it may
+    assume, with the request; ``truncated`` as for :class:`TrustVerdict`."""
+
     violations: tuple[Violation, ...] = ()
     truncated: bool = False
 

@@ -40,6 +40,9 @@ Validator = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class BaseOperator:
+    """A condition operator without its ``ForAnyValue:``/``ForAllValues:`` qualifier or ``IfExists``
+    suffix: how it compares (``match``), which values it accepts (``valid``), and whether it reads wildcards."""
+
     name: str
     family: str
     negated: bool

@@ -36,6 +36,9 @@ class DiffInputError(InputError):
 
 @dataclass(frozen=True)
 class ReportDiff:
+    """Two JSON reports compared by finding id: the findings only the newer has, those only the older
+    had, and those in both."""
+
     new: tuple[Mapping[str, Any], ...]
     resolved: tuple[Mapping[str, Any], ...]
     unchanged: tuple[Mapping[str, Any], ...]

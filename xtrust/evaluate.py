@@ -126,6 +126,8 @@ class SideDecision:
 
 @dataclass(frozen=True)
 class Request:
+    """One request to evaluate: who calls which action on which resource, with the context keys it carries."""
+
     principal: str
     action: str
     resource: str
@@ -142,6 +144,9 @@ class Request:
 
 @dataclass(frozen=True)
 class Decision:
+    """The evaluator's answer to a :class:`Request`, with the reason and each side's decision (the
+    trust policy's and, across accounts, the caller's identity policies')."""
+
     request: Request
     outcome: Outcome
     reason: str

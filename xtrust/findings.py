@@ -47,6 +47,8 @@ def finding_id(rule: str, account: str, resource: str) -> str:
 
 @dataclass(frozen=True)
 class Finding:
+    """One violation of a rule: where it is, what a person would change, and the request that proves it."""
+
     rule: str
     severity: Severity
     account: str
@@ -98,6 +100,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class ErrorEntry:
+    """An account that could not be checked (or checked only in part), and why."""
+
     account: str
     message: str
 
@@ -107,6 +111,8 @@ class ErrorEntry:
 
 @dataclass(frozen=True)
 class Report:
+    """The result of a scan: its findings (most severe first), the errors, and what was checked."""
+
     findings: tuple[Finding, ...] = ()
     errors: tuple[ErrorEntry, ...] = ()
     accounts: tuple[str, ...] = ()  # the accounts that were read

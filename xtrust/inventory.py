@@ -22,12 +22,16 @@ def is_aws_managed(policy_arn: str) -> bool:
 
 @dataclass(frozen=True)
 class InlinePolicy:
+    """A policy embedded in one role, group or user."""
+
     name: str
     document: Policy
 
 
 @dataclass(frozen=True)
 class PolicyVersion:
+    """One version of a managed policy."""
+
     version_id: str
     is_default: bool
     document: Policy | None  # None when the snapshot left the document out
@@ -36,6 +40,8 @@ class PolicyVersion:
 
 @dataclass(frozen=True)
 class ManagedPolicy:
+    """A managed policy of the account or of AWS, with its versions."""
+
     arn: str
     name: str
     path: str
@@ -59,6 +65,8 @@ class ManagedPolicy:
 
 @dataclass(frozen=True)
 class Role:
+    """An IAM role: its trust policy and the permission policies inline in it or attached to it."""
+
     arn: str
     name: str
     path: str
@@ -73,6 +81,8 @@ class Role:
 
 @dataclass(frozen=True)
 class Group:
+    """An IAM group and the identity policies inline in it or attached to it."""
+
     arn: str
     name: str
     path: str
@@ -82,6 +92,8 @@ class Group:
 
 @dataclass(frozen=True)
 class User:
+    """An IAM user, its identity policies and the names of its groups."""
+
     arn: str
     name: str
     path: str
@@ -123,6 +135,8 @@ _Granted = tuple[list[Grant], list[str]]  # grants, and the attached policy ARNs
 
 @dataclass(frozen=True)
 class Account:
+    """One account's roles, groups, users and managed policies, as read from a snapshot or live."""
+
     id: str
     source: str
     roles: tuple[Role, ...] = ()

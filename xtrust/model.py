@@ -170,6 +170,8 @@ class Condition:
 
 @dataclass(frozen=True)
 class Statement:
+    """One parsed statement; ``index`` and ``pointer`` say where it was in its document."""
+
     index: int
     effect: Effect
     sid: str | None = None
@@ -225,6 +227,8 @@ class PolicyKind(str, Enum):
 
 @dataclass(frozen=True)
 class Policy:
+    """A parsed policy document: its statements, Version and Id, and where it came from."""
+
     statements: tuple[Statement, ...]
     version: str | None = None
     id: str | None = None

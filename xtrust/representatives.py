@@ -83,6 +83,8 @@ _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL
 
 @dataclass(frozen=True)
 class Candidate:
+    """A caller and an action to try against a trust policy."""
+
     caller: Caller
     action: str
 

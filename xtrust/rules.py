@@ -125,6 +125,8 @@ class AssumeAllow:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a rules file: the check it runs, its severity, its allow list, scope and exemptions."""
+
     id: str
     check: Check
     severity: Severity
@@ -136,6 +138,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """A validated rules file: the login account, the project accounts and the rules."""
+
     login: str
     projects: tuple[str, ...]
     rules: tuple[Rule, ...]
