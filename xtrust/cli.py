@@ -18,7 +18,6 @@ from . import __version__
 from .actions import unknown_actions
 from .cli_fix import add_commands as add_fix_commands
 from .cli_live import add_live_options, live_options, live_sources, positive_count, resolve_projects
-from .diff import DIFF_FORMATS, diff_reports, load_report_json, render_diff
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
 from .findings import ErrorEntry, Report
@@ -28,10 +27,10 @@ from .render import format_decision
 from .report import FORMATS, render, report_filename, with_plan, write_atomically
 from .rules import RuleSet, Severity, load_rules
 from .scan import collector_paused, default_jobs, scan, scan_snapshots, snapshot_sources
-from .suppress import Suppression, apply_suppressions, load_suppressions
 
 if TYPE_CHECKING:
     from .fix import AccountsKept
+    from .suppress import Suppression
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INCOMPLETE", "EXIT_OK", "main"]
 
@@ -164,6 +163,8 @@ def _scan_command(args: argparse.Namespace) -> int:
         nonlocal suppressions
         rules = load_rules(args.rules)
         if args.suppressions:
+            from .suppress import load_suppressions
+
             suppressions = load_suppressions(args.suppressions)
         return rules
 
@@ -183,6 +184,8 @@ def _scan_command(args: argparse.Namespace) -> int:
     else:
         rules, report = _live_report(load(), args, kept)
     if args.suppressions:
+        from .suppress import apply_suppressions
+
         report = apply_suppressions(report, suppressions, datetime.now(timezone.utc).date())
     if kept is not None and rules is not None:  # planned, never applied: nothing is written
         from .fix import plan_fixes
@@ -217,6 +220,8 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff_reports, load_report_json, render_diff  # only for this command
+
     difference = diff_reports(load_report_json(args.old), load_report_json(args.new))
     _emit(render_diff(difference, args.format), args.output)
     return EXIT_FINDINGS if difference.failing else EXIT_OK
@@ -271,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("diff", help="compare two JSON reports: new, resolved and unchanged findings")
     sub.add_argument("old", metavar="OLD.json", help="the earlier report (xtrust scan --format json)")
     sub.add_argument("new", metavar="NEW.json", help="the later report")
-    sub.add_argument("--format", choices=list(DIFF_FORMATS), default="text", help="text (default), json or markdown")
+    sub.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                     help="text (default), json or markdown")
     sub.add_argument("--output", metavar="FILE", help="write the difference here instead of standard output")
     sub.set_defaults(run=_cmd_diff)
 

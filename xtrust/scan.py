@@ -382,6 +382,7 @@ def _helper(paths: list[str], queue: int, rules_in: int, results_out: int, momen
         payload = pickle.dumps(traceback.format_exc())
     with suppress(BrokenPipeError):  # the parent gave up (an interrupt, another helper's failure)
         _write_all(results_out, payload)
+    os.close(results_out)  # the parent reads to the end: it need not wait for this process to exit
 
 
 def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: datetime,

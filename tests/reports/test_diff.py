@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xtrust.cli import main
-from xtrust.diff import DiffInputError, diff_reports, load_report_json
+from xtrust.cli import build_parser, main
+from xtrust.diff import DIFF_FORMATS, DiffInputError, diff_reports, load_report_json
 
 
 def f(fid: str, **extra: Any) -> dict[str, Any]:
@@ -141,3 +141,10 @@ def test_diff_partitions_the_two_reports(old: set[str], new: set[str]) -> None:
     assert ids["resolved"] | ids["unchanged"] == old
     assert not ids["new"] & ids["unchanged"] and not ids["resolved"] & ids["unchanged"]
     assert not ids["new"] & ids["resolved"]
+
+
+def test_the_command_offers_every_diff_format() -> None:
+    """The command line names the formats without importing the diff module; they must not drift apart."""
+    diff = next(action for action in build_parser()._subparsers._group_actions[0].choices["diff"]._actions
+                if "--format" in action.option_strings)
+    assert diff.choices == list(DIFF_FORMATS)
