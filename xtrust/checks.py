@@ -1027,7 +1027,7 @@ def check_role(rule: Rule, role: Role, collector: _Collector, login: str, known:
                cache: dict[object, TrustVerdict], now: datetime) -> None:
     assert isinstance(rule.allow, TrustAllow)
     # The verdict depends on the role's name only through a per-role allow list or a Resource element.
-    by_name = role.name in rule.allow.per_role or any(s.resource or s.not_resource for s in role.trust.statements)
+    by_name = role.name in rule.allow.per_role or role.trust.names_resources
     key = (id(role.trust), role.name if by_name else "", collector.account)
     verdict = cache.get(key)
     if verdict is None:

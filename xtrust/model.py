@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, TypeGuard
 from urllib.parse import unquote
 
@@ -239,6 +239,12 @@ class Policy:
     def substitutes_variables(self) -> bool:
         """Policy variables are substituted only under Version 2012-10-17 (reference_policies_variables)."""
         return self.version == VERSION_2012
+
+    @cached_property
+    def names_resources(self) -> bool:
+        """Whether a statement has a Resource or NotResource element: in a trust policy, the verdict then
+        depends on which role it is attached to."""
+        return any(s.resource is not None or s.not_resource is not None for s in self.statements)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
