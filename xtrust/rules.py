@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._files import load_yaml, read_text
 from ._glob import glob_match
+from ._schema import verdict as schema_verdict
 from .errors import RulesError
 
 if TYPE_CHECKING:
@@ -175,15 +176,18 @@ def load_rules(path: str | Path) -> RuleSet:
 
 
 def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
-    # Imported here: a scan's worker processes, forked before the rules are read, never need it.
-    import jsonschema
-
     data = load_yaml(text, source, lambda message: RulesError(source, [message]))
     lines = _LineIndex(text)
-    validator = jsonschema.Draft202012Validator(rules_schema())
+    schema = rules_schema()
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
-        problems.append(_describe(error, data, source, lines))
+    # jsonschema, the validator of record, costs more to import than a large account costs to read: a document
+    # the quick reading of the schema finds valid (nearly every rules file) is spared it (xtrust._schema).
+    if schema_verdict(data, schema) is not True:
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(schema)
+        for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+            problems.append(_describe(error, data, source, lines))
     if not problems:
         problems = _semantic_problems(data, source, lines)
     if problems:
