@@ -73,6 +73,8 @@ BAD = [
      "good.yaml:3: accounts/login: 987654321098 must be a string"),
     ("short-account", ('login: "987654321098"', 'login: "98765"'),
      "good.yaml:3: accounts/login: '98765' is not a 12-digit account ID"),
+    ("account-and-newline", ('login: "987654321098"', 'login: "987654321098\\n"'),
+     "good.yaml:3: accounts/login: '987654321098\\n' is not a 12-digit account ID"),
     ("bad-project", ('projects: ["123456789012"]', 'projects: ["12345678901x"]'),
      "accounts/projects: projects must be a list of 12-digit account IDs"),
     ("bad-severity", ("severity: high\n    allow:\n      principals", "severity: urgent\n    allow:\n      principals"),

@@ -8,7 +8,6 @@ Every problem is reported at once, each naming the file, the line, the rule id a
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -247,7 +246,7 @@ def _describe(error: jsonschema.ValidationError, data: Any, source: str, lines: 
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         message = f"unknown key{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
         line = lines.line([*path, extra[0]]) if extra else None
-    elif error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[0-9]{12}$"):
+    elif error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[0-9]{12}("):
         message = f"{error.instance!r} is not a 12-digit account ID"
     elif error.validator == "type" and isinstance(error.instance, int) and error.validator_value == "string":
         message = f"{error.instance!r} must be a string (quote account IDs: \"{error.instance:012d}\")"
@@ -279,9 +278,6 @@ def _semantic_problems(data: Mapping[str, Any], source: str, lines: _LineIndex) 
         problems.append(f"{source}:{lines.line(['accounts', 'projects'])}: accounts/projects: "
                         "the login account cannot also be a project account")
     return problems
-
-
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 def _build(data: Mapping[str, Any], source: str) -> RuleSet:
