@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,8 +53,7 @@ def write_atomically(path: str | Path, text: str, *, private: bool = False) -> N
     others keep the mode of the file they replace, or get that of any new file.
     """
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    fd, temp = _new_file_beside(target)
     try:
         os.fchmod(fd, 0o600 if private else _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -66,3 +64,18 @@ def write_atomically(path: str | Path, text: str, *, private: bool = False) -> N
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _new_file_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty file in the target's folder, under a random name that no other file had (O_EXCL: nor a
+    link planted there), readable by its owner only; what tempfile.mkstemp makes, without the import of
+    tempfile (and of shutil and random with it) that every command would pay."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{target.parent}: no free name for a temporary file")
+

@@ -9,10 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -355,6 +353,8 @@ class _Helper:
                 os.close(fd)
         self.rules_out = self.results_in = -1
         if self.running:
+            import signal
+
             with suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
             os.waitpid(self.pid, 0)
@@ -365,6 +365,8 @@ def _helper(paths: list[str], queue: int, rules_in: int, results_out: int, momen
             today: date | None) -> None:
     """A forked helper: files from the queue until none is left, then its results to the parent (a traceback
     as text for a bug, never raised here)."""
+    import signal  # here and where helpers are stopped: the module costs a scan in one process for nothing
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to handle: it stops the helpers
     received: list[RuleSet] = []
 
@@ -379,6 +381,8 @@ def _helper(paths: list[str], queue: int, rules_in: int, results_out: int, momen
     except EOFError:
         return
     except Exception:  # a bug: the parent shows it
+        import traceback
+
         payload = pickle.dumps(traceback.format_exc())
     with suppress(BrokenPipeError):  # the parent gave up (an interrupt, another helper's failure)
         _write_all(results_out, payload)
