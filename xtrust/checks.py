@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache, partial
 
-from ._glob import glob_any, glob_match, glob_matcher, glob_regex, has_wildcard, star_prefix
+from ._glob import glob_any, glob_match, glob_matcher, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
 from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
 from .errors import InputError
@@ -772,8 +772,7 @@ class _AllowList:
     """One allow list of role ARN patterns, and what it says of each ARN asked about."""
 
     def __init__(self, patterns: tuple[str, ...], check_role: Callable[[str], object]) -> None:
-        # glob_match, all patterns at once: a pattern without wildcards compiles to itself.
-        self._listed = re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns) or "(?!)", re.DOTALL)
+        self._listed = glob_any(patterns)  # glob_match, all patterns at once, without a regular expression
         self._check_role = check_role
         self._seen: dict[str, bool] = {}
 
@@ -791,7 +790,7 @@ class _AllowList:
         return [a for a in arns if seen[a]]
 
     def _judge(self, arn: str) -> bool:
-        if self._listed.fullmatch(arn) is not None:
+        if self._listed(arn):
             return False
         if not _PLAIN_ROLE_ARN.fullmatch(arn):
             try:
