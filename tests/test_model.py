@@ -288,6 +288,15 @@ INVALID = [
                  "/Statement/0", id="identity-without-resource"),
     pytest.param({"Statement": [{**_A, "Principal": {"a/b~c": L}}]}, PolicyKind.ANY, "/Statement/0/Principal/a~1b~0c",
                  id="pointer-escapes-slash-and-tilde"),
+    # An account ID is twelve ASCII digits, and nothing after them: IAM refuses the rest, and so does xtrust.
+    pytest.param({"Statement": [{**_A, "Principal": {"AWS": L + "\n"}}]}, PolicyKind.ANY,
+                 "/Statement/0/Principal/AWS", id="account-id-and-a-newline"),
+    pytest.param({"Statement": [{**_A, "Principal": {"AWS": f"arn:aws:iam::{L}:root\n"}}]}, PolicyKind.ANY,
+                 "/Statement/0/Principal/AWS", id="root-arn-and-a-newline"),
+    pytest.param({"Statement": [{**_A, "Principal": {"AWS": "\u0669" * 12}}]}, PolicyKind.ANY,
+                 "/Statement/0/Principal/AWS", id="account-id-in-arabic-indic-digits"),
+    pytest.param({"Statement": [{**_A, "Principal": {"AWS": "arn:aws:iam::" + "\u0661" * 12 + ":root"}}]}, PolicyKind.ANY,
+                 "/Statement/0/Principal/AWS", id="arn-account-in-arabic-indic-digits"),
 ]
 
 

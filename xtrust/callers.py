@@ -37,8 +37,8 @@ TAG_SESSION = "sts:TagSession"
 SET_SOURCE_IDENTITY = "sts:SetSourceIdentity"
 FEDERATION_ACTIONS = frozenset({ASSUME_ROLE_WITH_SAML.lower(), ASSUME_ROLE_WITH_WEB_IDENTITY.lower()})
 
-_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>[0-9]{12}):(?P<resource>.+)")
+_ACCOUNT = re.compile(r"[0-9]{12}")
 
 
 class CallerKind(str, Enum):
@@ -95,7 +95,7 @@ class RoleRef:
 
 def parse_role(arn: str) -> RoleRef:
     """Parse a role ARN (``arn:aws:iam::123456789012:role/path/Name``); raise InputError otherwise."""
-    match = _ARN.match(arn or "")
+    match = _ARN.fullmatch(arn or "")
     if not match or match["service"] != "iam" or not match["resource"].startswith("role/"):
         raise InputError(f"not a role ARN: {arn!r} (expected arn:aws:iam::<account>:role/<path/>name)")
     resource = match["resource"]
@@ -111,15 +111,15 @@ def parse_caller(principal: str, action: str = ASSUME_ROLE) -> Caller:
     if not principal:
         raise InputError("the principal is empty")
     if action.lower() in FEDERATION_ACTIONS:
-        match = _ARN.match(principal)
+        match = _ARN.fullmatch(principal)
         return Caller(principal, CallerKind.FEDERATED, match["account"] if match else "", principal)
     if not principal.startswith("arn:"):
-        if _ACCOUNT.match(principal):
+        if _ACCOUNT.fullmatch(principal):
             raise InputError(f"{principal} is an account, not a principal: name a user, role or session ARN")
         if "." in principal:
             return Caller(principal, CallerKind.SERVICE, "", principal)
         raise InputError(f"not a principal ARN or service name: {principal!r}")
-    match = _ARN.match(principal)
+    match = _ARN.fullmatch(principal)
     if not match:
         raise InputError(f"not an IAM or STS principal ARN: {principal!r}")
     account, resource, partition = match["account"], match["resource"], match["partition"]

@@ -511,7 +511,7 @@ _ACCOUNT_AT = len("arn:aws:iam::")
 _PREFIX_LENGTH = len(role_arn_prefix("123456789012"))
 
 
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,
@@ -545,7 +545,7 @@ def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shap
     return tuple(found)
 
 
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:role/.+")
 
 
 def _statement_targets(statement: Statement) -> tuple[str, ...] | None:
@@ -553,7 +553,7 @@ def _statement_targets(statement: Statement) -> tuple[str, ...] | None:
     it uses wildcards, NotResource or policy variables (then representatives are needed)."""
     if statement.resource is None or any(has_wildcard(v) or "${" in v for v in statement.resource.values):
         return None
-    return tuple(v for v in statement.resource.values if _ROLE_ARN.match(v))
+    return tuple(v for v in statement.resource.values if _ROLE_ARN.fullmatch(v))
 
 
 def _document_targets(policy: Policy) -> tuple[str, ...] | None:
@@ -801,7 +801,7 @@ class _AllowList:
 
 
 # What parse_role accepts for sure: an ARN of this form needs no parsing to be known good.
-_PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::\d{12}:role/[^\n]*[^/\n]")
+_PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::[0-9]{12}:role/[^\n]*[^/\n]")
 _NOTHING: _SideFlags = ((), False)
 _UNSET = object()
 

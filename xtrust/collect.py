@@ -67,7 +67,7 @@ SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policie
 PAGE_SIZE = 1000  # the API's maximum MaxItems
 SESSION_NAME = "xtrust"
 _DEFAULT_REGION = "us-east-1"  # IAM is global; STS and Organizations need some region to sign for
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 SessionFactory = Callable[[str | None, str | None], boto3.session.Session]
 """Builds a fresh boto3 session from a profile name (``None``: the default chain) and a region."""
@@ -158,7 +158,7 @@ class IamCallCounter:
 
 
 def _check_account_id(account: str) -> str:
-    if not isinstance(account, str) or not _ACCOUNT_ID.match(account):
+    if not isinstance(account, str) or not _ACCOUNT_ID.fullmatch(account):
         raise InputError(f"{account!r} is not a 12-digit AWS account ID")
     return account
 

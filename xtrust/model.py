@@ -58,12 +58,12 @@ _STATEMENT_KEYS = (
     "Condition",
 )
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 # Unique IDs IAM shows in place of a deleted principal (AIDA… users, AROA… roles, and the other
 # prefixes of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids).
-_UNIQUE_ID = re.compile(r"^A(?:IDA|ROA|GPA|NPA|NVA|IPA|KIA|SIA|CCA|3T)[A-Z0-9]{12,}$")
-_ARN = re.compile(r"^arn:(?P<partition>[a-z0-9-]+):(?P<service>[a-z0-9-]*):(?P<region>[a-z0-9-]*):"
-                  r"(?P<account>[0-9]*|aws):(?P<resource>.+)$")
+_UNIQUE_ID = re.compile(r"A(?:IDA|ROA|GPA|NPA|NVA|IPA|KIA|SIA|CCA|3T)[A-Z0-9]{12,}")
+_ARN = re.compile(r"arn:(?P<partition>[a-z0-9-]+):(?P<service>[a-z0-9-]*):(?P<region>[a-z0-9-]*):"
+                  r"(?P<account>[0-9]*|aws):(?P<resource>.+)")
 
 
 class Effect(str, Enum):
@@ -106,7 +106,7 @@ class Principal:
     @property
     def canonical(self) -> str:
         """The value as IAM stores it: a bare account ID becomes the root ARN."""
-        if self.form is PrincipalForm.ACCOUNT and _ACCOUNT_ID.match(self.value):
+        if self.form is PrincipalForm.ACCOUNT and _ACCOUNT_ID.fullmatch(self.value):
             return f"arn:aws:iam::{self.value}:root"
         return self.value
 
@@ -508,15 +508,15 @@ def _principal(kind: PrincipalKind, value: str) -> Principal:
         return Principal(kind, value, PrincipalForm.ANY)
     if "*" in value or "?" in value:
         raise ValueError(f"partial wildcards are not allowed in a principal: {value!r}")
-    if _ACCOUNT_ID.match(value):
+    if _ACCOUNT_ID.fullmatch(value):
         return Principal(kind, value, PrincipalForm.ACCOUNT, account=value)
-    if _UNIQUE_ID.match(value):
+    if _UNIQUE_ID.fullmatch(value):
         return Principal(kind, value, PrincipalForm.UNIQUE_ID)
-    match = _ARN.match(value)
+    match = _ARN.fullmatch(value)
     if not match:
         raise ValueError(f"not an account ID, ARN or \"*\": {value!r}")
     account, service, resource = match["account"], match["service"], match["resource"]
-    if not _ACCOUNT_ID.match(account):
+    if not _ACCOUNT_ID.fullmatch(account):
         raise ValueError(f"principal ARN without a 12-digit account ID: {value!r}")
     if service == "iam" and resource == "root":
         return Principal(kind, value, PrincipalForm.ACCOUNT, account=account)

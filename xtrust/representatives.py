@@ -77,7 +77,7 @@ SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:source
 TIME_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 MAX_CONTEXTS = 4096
 FRESH = "xtrust-fresh"
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"[0-9]{12}")
 _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
 
 
@@ -141,7 +141,7 @@ def fresh_account(used: Iterable[str]) -> str:
 def _instantiate_accounts(patterns: Iterable[str]) -> set[str]:
     out = set()
     for pattern in patterns:
-        if _ACCOUNT.match(pattern):
+        if _ACCOUNT.fullmatch(pattern):
             out.add(pattern)
         elif has_wildcard(pattern) and "${" not in pattern:
             for filler, single in (("", "0"), ("9", "9")):
@@ -149,7 +149,7 @@ def _instantiate_accounts(patterns: Iterable[str]) -> set[str]:
                 if "*" in text:
                     need = 12 - len(text.replace("*", ""))
                     text = text.replace("*", filler * max(need, 0), 1).replace("*", "")
-                if _ACCOUNT.match(text):
+                if _ACCOUNT.fullmatch(text):
                     out.add(text)
     return out
 
@@ -492,8 +492,8 @@ def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence
     if caller.kind is CallerKind.FEDERATED:
         return any(f == "*" or f.lower() == caller.name.lower() for f in federated)
     for entry in entries:
-        if _ACCOUNT.match(entry) or entry.endswith(":root"):
-            account = entry if _ACCOUNT.match(entry) else entry.split(":")[4]
+        if _ACCOUNT.fullmatch(entry) or entry.endswith(":root"):
+            account = entry if _ACCOUNT.fullmatch(entry) else entry.split(":")[4]
             if account == caller.account:
                 return True
         elif ":assumed-role/" in entry:

@@ -23,8 +23,8 @@ from .model import Policy, PolicyKind, _is_object, parse_policy
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
 
 SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
-_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):")
-_FILE_ACCOUNT = re.compile(r"(?<!\d)(\d{12})(?!\d)")
+_ARN_ACCOUNT = re.compile(r"arn:aws[a-z-]*:iam::([0-9]{12}):")
+_FILE_ACCOUNT = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 
 
 def read_json_file(path: str | Path) -> Any:

@@ -87,6 +87,8 @@ BAD: list[tuple[str, Any, str]] = [
     ("no-account", {"RoleDetailList": []}, "s.json: (top level): no ARN tells which account this is"),
     ("bad-arn-after-good-ones", {"RoleDetailList": [role("A"), role("B"), {**role("C"), "Arn": "role/C"}]},
      "s.json: /RoleDetailList/2/Arn: not an IAM ARN with an account ID: 'role/C'"),
+    ("account-in-other-digits", {"RoleDetailList": [{**role("A"), "Arn": "arn:aws:iam::" + "\u0661" * 12 + ":role/A"}]},
+     "s.json: /RoleDetailList/0/Arn: not an IAM ARN with an account ID"),
     ("name-not-string", {"RoleDetailList": [{**role("A"), "RoleName": 7}]},
      "s.json: /RoleDetailList/0/RoleName: expected a string"),
     ("path-not-string", {"RoleDetailList": [{**role("A"), "Path": None}]},
