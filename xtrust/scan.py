@@ -393,14 +393,13 @@ def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: da
           today: date | None) -> Iterator[tuple[int, _Outcome | _Failure]]:
     """Take the next file from the queue, read it, check it against ``rules()``; until none is left.
     Bad input comes back as a value."""
+    sources = snapshot_sources(paths)
     while taken := os.read(queue, _INDEX):
         index = int.from_bytes(taken, "little")
-        path = paths[index]
         with collector_paused():
             try:
                 # a worker sees only its own files: the parent finds an account given twice
-                result: _Outcome | _Failure = _read_and_check(AccountSource(path, partial(load_snapshot, path)),
-                                                              rules, {}, moment, today)
+                result: _Outcome | _Failure = _read_and_check(sources[index], rules, {}, moment, today)
             except ScanError as exc:
                 result = _Failure(exc.message, exc.account, "scan")
             except XtrustError as exc:
