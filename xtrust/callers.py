@@ -26,8 +26,10 @@ __all__ = [
     "Caller",
     "CallerKind",
     "RoleRef",
+    "is_account_id",
     "parse_caller",
     "parse_role",
+    "whole_account",
 ]
 
 ASSUME_ROLE = "sts:AssumeRole"
@@ -39,6 +41,20 @@ FEDERATION_ACTIONS = frozenset({ASSUME_ROLE_WITH_SAML.lower(), ASSUME_ROLE_WITH_
 
 _ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>[0-9]{12}):(?P<resource>.+)")
 _ACCOUNT = re.compile(r"[0-9]{12}")
+
+
+def is_account_id(text: str) -> bool:
+    """An AWS account ID: twelve ASCII digits and nothing else (not the digits of other scripts, nor a line
+    break after them, which IAM refuses too)."""
+    return _ACCOUNT.fullmatch(text) is not None
+
+
+def whole_account(entry: str) -> str | None:
+    """The account an allow-list entry covers entire: an account ID, or the account of a root ARN; None for
+    any other entry."""
+    if is_account_id(entry):
+        return entry
+    return entry.split(":")[4] if entry.endswith(":root") else None
 
 
 class CallerKind(str, Enum):
@@ -114,7 +130,7 @@ def parse_caller(principal: str, action: str = ASSUME_ROLE) -> Caller:
         match = _ARN.fullmatch(principal)
         return Caller(principal, CallerKind.FEDERATED, match["account"] if match else "", principal)
     if not principal.startswith("arn:"):
-        if _ACCOUNT.fullmatch(principal):
+        if is_account_id(principal):
             raise InputError(f"{principal} is an account, not a principal: name a user, role or session ARN")
         if "." in principal:
             return Caller(principal, CallerKind.SERVICE, "", principal)

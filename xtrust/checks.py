@@ -17,7 +17,16 @@ from functools import cached_property, lru_cache, partial
 
 from ._glob import glob_any, glob_match, glob_matcher, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
-from .callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role
+from .callers import (
+    ASSUME_ROLE,
+    Caller,
+    CallerKind,
+    RoleRef,
+    is_account_id,
+    parse_caller,
+    parse_role,
+    whole_account,
+)
 from .errors import InputError
 from .evaluate import (
     _VARIABLE,
@@ -299,10 +308,9 @@ def _names_only_allowed(trust: Policy, entries: Sequence[str], allow: TrustAllow
 def _whole_accounts(entries: Iterable[str]) -> Iterator[str]:
     """The accounts an allow list covers entire, as representatives.allowed_principal reads them."""
     for entry in entries:
-        if _ACCOUNT_ID.fullmatch(entry):
-            yield entry
-        elif entry.endswith(":root"):
-            yield entry.split(":")[4]
+        account = whole_account(entry)
+        if account is not None:
+            yield account
 
 
 # Any caller that is not an IAM principal: its request contexts are the most numerous (context_count).
@@ -482,7 +490,7 @@ def _reachable_candidates(parts: tuple[list[str], list[str]],
     list. The table of starts by account below reads an account ID at a fixed place, so all are kept when an
     account is not 12 digits (a wildcard of an allow list's ARN)."""
     accounts, names = parts
-    if not all(map(_ACCOUNT_ID.fullmatch, accounts)):
+    if not all(map(is_account_id, accounts)):
         return role_arns(accounts, names)
     if None in reach:
         return role_arns(accounts, names)
@@ -509,9 +517,6 @@ def _reachable_candidates(parts: tuple[list[str], list[str]],
 
 _ACCOUNT_AT = len("arn:aws:iam::")
 _PREFIX_LENGTH = len(role_arn_prefix("123456789012"))
-
-
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,

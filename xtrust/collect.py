@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -42,6 +41,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ._files import write_atomically
+from .callers import is_account_id
 from .errors import InputError, ScanError
 from .progress import NullProgress, Progress
 
@@ -67,7 +67,6 @@ SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policie
 PAGE_SIZE = 1000  # the API's maximum MaxItems
 SESSION_NAME = "xtrust"
 _DEFAULT_REGION = "us-east-1"  # IAM is global; STS and Organizations need some region to sign for
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 SessionFactory = Callable[[str | None, str | None], boto3.session.Session]
 """Builds a fresh boto3 session from a profile name (``None``: the default chain) and a region."""
@@ -158,7 +157,7 @@ class IamCallCounter:
 
 
 def _check_account_id(account: str) -> str:
-    if not isinstance(account, str) or not _ACCOUNT_ID.fullmatch(account):
+    if not isinstance(account, str) or not is_account_id(account):
         raise InputError(f"{account!r} is not a 12-digit AWS account ID")
     return account
 

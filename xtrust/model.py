@@ -22,6 +22,7 @@ from functools import cached_property, lru_cache
 from typing import Any, TypeGuard
 from urllib.parse import unquote
 
+from .callers import is_account_id
 from .conditions import Operator, parse_operator
 from .errors import PolicyError
 
@@ -58,7 +59,6 @@ _STATEMENT_KEYS = (
     "Condition",
 )
 
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 # Unique IDs IAM shows in place of a deleted principal (AIDA… users, AROA… roles, and the other
 # prefixes of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids).
 _UNIQUE_ID = re.compile(r"A(?:IDA|ROA|GPA|NPA|NVA|IPA|KIA|SIA|CCA|3T)[A-Z0-9]{12,}")
@@ -106,7 +106,7 @@ class Principal:
     @property
     def canonical(self) -> str:
         """The value as IAM stores it: a bare account ID becomes the root ARN."""
-        if self.form is PrincipalForm.ACCOUNT and _ACCOUNT_ID.fullmatch(self.value):
+        if self.form is PrincipalForm.ACCOUNT and is_account_id(self.value):
             return f"arn:aws:iam::{self.value}:root"
         return self.value
 
@@ -508,7 +508,7 @@ def _principal(kind: PrincipalKind, value: str) -> Principal:
         return Principal(kind, value, PrincipalForm.ANY)
     if "*" in value or "?" in value:
         raise ValueError(f"partial wildcards are not allowed in a principal: {value!r}")
-    if _ACCOUNT_ID.fullmatch(value):
+    if is_account_id(value):
         return Principal(kind, value, PrincipalForm.ACCOUNT, account=value)
     if _UNIQUE_ID.fullmatch(value):
         return Principal(kind, value, PrincipalForm.UNIQUE_ID)
@@ -516,7 +516,7 @@ def _principal(kind: PrincipalKind, value: str) -> Principal:
     if not match:
         raise ValueError(f"not an account ID, ARN or \"*\": {value!r}")
     account, service, resource = match["account"], match["service"], match["resource"]
-    if not _ACCOUNT_ID.fullmatch(account):
+    if not is_account_id(account):
         raise ValueError(f"principal ARN without a 12-digit account ID: {value!r}")
     if service == "iam" and resource == "root":
         return Principal(kind, value, PrincipalForm.ACCOUNT, account=account)

@@ -40,7 +40,9 @@ from .callers import (
     ASSUME_ROLE_WITH_WEB_IDENTITY,
     Caller,
     CallerKind,
+    is_account_id,
     parse_caller,
+    whole_account,
 )
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
 
@@ -77,7 +79,6 @@ SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:source
 TIME_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 MAX_CONTEXTS = 4096
 FRESH = "xtrust-fresh"
-_ACCOUNT = re.compile(r"[0-9]{12}")
 _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
 
 
@@ -141,7 +142,7 @@ def fresh_account(used: Iterable[str]) -> str:
 def _instantiate_accounts(patterns: Iterable[str]) -> set[str]:
     out = set()
     for pattern in patterns:
-        if _ACCOUNT.fullmatch(pattern):
+        if is_account_id(pattern):
             out.add(pattern)
         elif has_wildcard(pattern) and "${" not in pattern:
             for filler, single in (("", "0"), ("9", "9")):
@@ -149,7 +150,7 @@ def _instantiate_accounts(patterns: Iterable[str]) -> set[str]:
                 if "*" in text:
                     need = 12 - len(text.replace("*", ""))
                     text = text.replace("*", filler * max(need, 0), 1).replace("*", "")
-                if _ACCOUNT.fullmatch(text):
+                if is_account_id(text):
                     out.add(text)
     return out
 
@@ -492,8 +493,8 @@ def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence
     if caller.kind is CallerKind.FEDERATED:
         return any(f == "*" or f.lower() == caller.name.lower() for f in federated)
     for entry in entries:
-        if _ACCOUNT.fullmatch(entry) or entry.endswith(":root"):
-            account = entry if _ACCOUNT.fullmatch(entry) else entry.split(":")[4]
+        account = whole_account(entry)
+        if account is not None:
             if account == caller.account:
                 return True
         elif ":assumed-role/" in entry:

@@ -6,15 +6,14 @@ A bare account ID in a Principal or an allow list means the account's root ARN, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..callers import is_account_id
 from ..model import Policy, PolicyKind, parse_policy
 
 __all__ = ["canonical_entry", "entry_account", "is_account_entry", "one_or_list", "rebuild"]
 
-_ACCOUNT = re.compile(r"[0-9]{12}")
 
 
 def rebuild(policy: Policy, statements: Sequence[Mapping[str, Any]], kind: PolicyKind) -> Policy:
@@ -34,16 +33,16 @@ def one_or_list(values: Sequence[str], was_scalar: bool) -> Any:
 
 
 def canonical_entry(entry: str) -> str:
-    return f"arn:aws:iam::{entry}:root" if _ACCOUNT.fullmatch(entry) else entry
+    return f"arn:aws:iam::{entry}:root" if is_account_id(entry) else entry
 
 
 def entry_account(entry: str) -> str:
-    if _ACCOUNT.fullmatch(entry):
+    if is_account_id(entry):
         return entry
     parts = entry.split(":")
     return parts[4] if len(parts) > 5 else ""
 
 
 def is_account_entry(entry: str) -> bool:
-    return bool(_ACCOUNT.fullmatch(entry)) or entry.endswith(":root")
+    return is_account_id(entry) or entry.endswith(":root")
 
