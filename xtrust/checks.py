@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache, partial
+from itertools import combinations
 
 from ._glob import glob_any, glob_match, glob_matcher, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
@@ -380,7 +381,7 @@ def assume_violations(
         found = list(_unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, candidates),
                                                memo))
         tried = set(candidates)
-        missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found) if arn not in tried]
+        missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found)[0] if arn not in tried]
         if missed:
             found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
         return AssumeVerdict(tuple(found))
@@ -410,26 +411,32 @@ def assume_violations(
             try_role(arn)
     if literal is None:
         tried = set(candidates)
-        for arn in _missed_roles(policies, caller, allow_roles, found):
+        missed, whole = _missed_roles(policies, caller, allow_roles, found)
+        truncated = truncated or not whole
+        for arn in missed:
             if arn not in tried and outside(arn):
                 try_role(arn)
     return AssumeVerdict(tuple(found), truncated)
 
 
 def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Sequence[str],
-                  found: Sequence[Violation]) -> list[str]:
+                  found: Sequence[Violation]) -> tuple[list[str], bool]:
     """Role ARNs the representatives may have missed: for each Allow statement that can apply to
-    sts:AssumeRole and lets none of the violations found through, a role ARN it matches that the allow list
-    leaves out and no Deny denies (_witness.role_witness), when there is one. Deciding them as well makes
-    the verdict exact whatever the fresh names of the representatives happen to collide with.
+    sts:AssumeRole and lets none of the violations found through, role ARNs it matches that the allow list
+    leaves out and no Deny denies (_witness.role_witness), when there are any. Deciding them as well makes
+    the verdict exact whatever the fresh names of the representatives happen to collide with. Also returns
+    whether the search was whole (see below).
 
-    A Deny with conditions may or may not apply: the search first steps around it too, and only when that
-    leaves nothing, around the Deny statements without conditions alone. A pattern with a policy variable
-    that cannot be resolved here is left to the evaluator."""
+    A Deny with conditions may or may not apply: a request gets through in a context where some of them
+    apply, on a role ARN that steps around those and the Deny statements without conditions. So the search
+    is made for each set of the Deny statements with conditions, the largest first (up to
+    ``MAX_SOFT_DENIES`` of them; past that, only for all of them and for none, and the search is not whole).
+    A pattern with a policy variable that cannot be resolved here is left to the evaluator."""
     granted = {(ref.policy, ref.index) for violation in found for ref in violation.allows}
-    # (patterns to match one of, patterns to avoid) of the Deny statements: without conditions, and all
+    # (patterns to match one of, patterns to avoid): of the Deny statements without conditions, and of each
+    # Deny statement with conditions
     hard: tuple[list[tuple[str, ...]], list[str]] = ([], list(allow_roles))
-    soft: tuple[list[tuple[str, ...]], list[str]] = ([], [])
+    soft: list[tuple[list[tuple[str, ...]], list[str]]] = []
     allows: list[tuple[tuple[str, ...], bool]] = []  # patterns, and whether they are a Resource
     for policy in policies:
         label = policy.source or "identity policies"
@@ -443,7 +450,9 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
             if values is None:
                 continue
             if statement.effect is Effect.DENY:
-                any_of, none_of = soft if statement.conditions else hard
+                if statement.conditions:
+                    soft.append(([], []))
+                any_of, none_of = soft[-1] if statement.conditions else hard
                 if statement.resource is not None:
                     none_of += values
                 else:
@@ -452,20 +461,26 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
                 allows.append((values, statement.resource is not None))
     inside = tuple(allow_roles)
     if any(all(_contained(v, inside) for v in group) for group in hard[0]):
-        return []  # the Deny spares only roles the allow list holds
+        return [], True  # the Deny spares only roles the allow list holds
+    whole = len(soft) <= MAX_SOFT_DENIES
+    sizes = range(len(soft), -1, -1) if whole else (len(soft), 0)
+    chosen = [c for size in sizes for c in combinations(soft, size)]
+    avoided = [(tuple(hard[0] + [g for any_of, _ in c for g in any_of]),
+                tuple(hard[1] + [p for _, none_of in c for p in none_of])) for c in chosen]
     out: list[str] = []
     for values, positive in allows:
         if positive and all(_contained(v, inside) for v in values):
             continue  # whatever it matches is allowed
-        witness = None
-        for any_of, none_of in ((hard[0] + soft[0], hard[1] + soft[1]), hard) if soft != ([], []) else (hard,):
-            witness = role_witness(tuple(any_of) + ((values,) if positive else ()),
-                                   tuple(none_of) + (() if positive else values))
-            if witness is not None:
-                break
-        if witness is not None and witness not in out:
-            out.append(witness)
-    return out
+        for must, avoid in avoided:
+            witness = role_witness(must + ((values,) if positive else ()), avoid + (() if positive else values))
+            if witness is not None and witness not in out:
+                out.append(witness)
+    return out, whole
+
+
+# Of the Deny statements with conditions in one group's or user's documents, how many _missed_roles steps
+# around in every combination (2 ** n searches for each Allow statement).
+MAX_SOFT_DENIES = 6
 
 
 def _resolved(policy: Policy, values: tuple[str, ...], caller: Caller) -> tuple[str, ...] | None:

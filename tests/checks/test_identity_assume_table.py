@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from xtrust import can_assume
-from xtrust.checks import LOGIN_TRUST, assume_violations
+from xtrust.checks import LOGIN_TRUST, MAX_SOFT_DENIES, assume_violations
 from xtrust.model import PolicyKind, parse_policy
 
 L, D, X = "987654321098", "123456789012", "444455556666"
@@ -139,6 +139,12 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     ("admin-prefix-wildcard", [doc(allow([ADMIN, f"{ADMIN}*"]))], f"{D}:role/Adminany"),
     ("grant-split-over-policies", [doc(allow(ADMIN)), doc(allow(READONLY))], READONLY),
     ("deny-in-wrong-policy-typo", [doc(allow("*")), doc(deny(action="sts:AssumeRol", NotResource=ADMIN))], ":role/"),
+    # A user always meets the first Deny's condition and can step around the second's (no MFA): only role/a,
+    # which the first Deny's NotResource spares, gets through. Stepping around both Deny statements, or
+    # around none, finds no such role.
+    ("some-conditional-denies-apply", [doc(allow(f"arn:aws:iam::{D}:role/?"),
+                                           deny(NotResource="*?a", condition={"StringEquals": {"aws:PrincipalType": "User"}}),
+                                           deny(f"arn:aws:iam::{D}:role/?", condition=MFA))], f"{D}:role/a"),
 ]
 
 
@@ -166,3 +172,13 @@ def test_table_is_large_enough() -> None:
     assert sum(1 for c in CASES if c[2] is None) >= 20
     assert sum(1 for c in CASES if c[2] is not None) >= 20
     assert len(CASES) >= 40
+
+
+def test_more_conditional_denies_than_are_combined_make_the_verdict_truncated() -> None:
+    # Each Deny spares the roles ending in its digit, when MFA is present: eight of them are more than
+    # MAX_SOFT_DENIES, so the search for missed roles does not try every combination, and says so.
+    denies = [deny(NotResource=f"*{n}", condition=MFA) for n in range(MAX_SOFT_DENIES + 1)]
+    policies = _documents([doc(allow(f"arn:aws:iam::{D}:role/team-*"), *denies)])
+    assert assume_violations(policies, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW).truncated
+    fewer = _documents([doc(allow(f"arn:aws:iam::{D}:role/team-*"), *denies[:MAX_SOFT_DENIES])])
+    assert not assume_violations(fewer, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW).truncated
