@@ -629,9 +629,6 @@ class AssumeMemo:
         self._shapes: dict[int, _Shape] = {}
         self._sides: dict[tuple[object, ...], dict[str, _SideFlags]] = {}
         self._entries: dict[tuple[str, ...], list[str]] = {}
-        self._grants: dict[int, tuple[list[Grant], list[str]]] = {}
-        self._own: dict[int, tuple[list[Grant], list[str]]] = {}
-        self._stands: dict[int, bool] = {}
         self._escaping: dict[tuple[object, ...], tuple[str, ...] | None] = {}
         self._shuts: dict[tuple[object, ...], bool] = {}
 
@@ -662,6 +659,24 @@ class AssumeMemo:
             found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
         return found  # type: ignore[return-value]
 
+    def weigh(self, grants: Sequence[Grant], allow_roles: Sequence[str]) -> list[int]:
+        """The flags of each grant's document under the allow list (:meth:`flags`)."""
+        listed = self._allow_list(allow_roles)
+        return [self.flags(listed, allow_roles, grant.document) for grant in grants]
+
+    def flags(self, listed: _AllowList, allow_roles: Sequence[str], document: Policy) -> int:
+        """What a document is to an identity-assume verdict under the allow list ``listed`` (of
+        ``allow_roles``): 0 when it does not bear on it (:meth:`bears_on`), else :data:`_BEARS` with
+        :data:`_ESCAPES` and :data:`_SHUTS` when they hold. Worked out once per (document, allow list)."""
+        key = id(document.statements)
+        found = listed.flags.get(key)
+        if found is None:
+            shape = self.shape(document)
+            found = listed.flags[key] = 0 if not self.bears_on(shape, allow_roles) else (
+                _BEARS | (_ESCAPES if self.escaping_reach(shape, allow_roles) != () else 0)
+                | (_SHUTS if self.shuts_out(shape, allow_roles) else 0))
+        return found
+
     def bears_on(self, shape: _Shape, allow_roles: Sequence[str]) -> bool:
         """Whether the document can change an identity-assume verdict: an Allow statement of it reaches
         outside the allow list (:meth:`escaping_reach`), or a Deny statement can apply to sts:AssumeRole."""
@@ -686,29 +701,36 @@ class AssumeMemo:
             role = self._roles[arn] = parse_role(arn)
         return role
 
-    def grants(self, account: Account, principal: Group | User) -> tuple[list[Grant], list[str]]:
-        """``account.grants(principal)``, once per principal (a user's groups are asked for again)."""
-        got = self._grants.get(id(principal))
+    def grants(self, account: Account, principal: Group | User,
+               allow_roles: Sequence[str]) -> tuple[list[Grant], list[str]]:
+        """``account.grants(principal)`` less the grants that bear on no verdict under the allow list
+        (:meth:`weigh`), once per (principal, allow list); a group's own are part of each member's."""
+        listed = self._allow_list(allow_roles)
+        got = listed.grants.get(id(principal))
         if got is None:
-            got = self._grants[id(principal)] = account.grants(principal, partial(self._own_grants, account))
+            got = listed.grants[id(principal)] = account.grants(
+                principal, partial(self._own_grants, account, listed, allow_roles))
         return got
 
-    def stands_for_members(self, account: Account, group: Group) -> bool:
-        """Whether a group's check stands for any member's: all its policies are in the account data and none
-        depends on who the caller is (_covered_by_groups)."""
-        found = self._stands.get(id(group))
+    def _own_grants(self, account: Account, listed: _AllowList, allow_roles: Sequence[str],
+                    owner: Group | User) -> tuple[list[Grant], list[str]]:
+        got = listed.own.get(id(owner))
+        if got is None:
+            got = listed.own[id(owner)] = account.own_grants(owner, partial(self.flags, listed, allow_roles))
+        return got
+
+    def stands_for_members(self, account: Account, group: Group, allow_roles: Sequence[str]) -> bool:
+        """Whether a group's check under its allow list stands for any member's (_covered_by_groups): all its
+        policies are in the account data, and none of those that bear on the verdict (:meth:`grants`)
+        depends on who the caller is. A member's list holds the group's, so what bears on no verdict under
+        the group's list bears on no member's either."""
+        listed = self._allow_list(allow_roles)
+        found = listed.stands.get(id(group))
         if found is None:
-            grants, missing = self.grants(account, group)
-            found = self._stands[id(group)] = not missing and not any(self.names_the_caller(g.document)
+            grants, missing = self.grants(account, group, allow_roles)
+            found = listed.stands[id(group)] = not missing and not any(self.names_the_caller(g.document)
                                                                       for g in grants)
         return found
-
-    def _own_grants(self, account: Account, owner: Group | User) -> tuple[list[Grant], list[str]]:
-        """``account.own_grants(owner)``, once per owner: a group's are part of each member's."""
-        got = self._own.get(id(owner))
-        if got is None:
-            got = self._own[id(owner)] = account.own_grants(owner)
-        return got
 
     def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
         return [self.shape(p) for p in policies]
@@ -789,12 +811,19 @@ _SideFlags = tuple[tuple[StatementRef, ...], bool]
 
 
 class _AllowList:
-    """One allow list of role ARN patterns, and what it says of each ARN asked about."""
+    """One allow list of role ARN patterns, what it says of each ARN asked about, and what the
+    identity-assume checks of an account work out under it."""
 
     def __init__(self, patterns: tuple[str, ...], check_role: Callable[[str], object]) -> None:
         self._listed = glob_any(patterns)  # glob_match, all patterns at once, without a regular expression
         self._check_role = check_role
         self._seen: dict[str, bool] = {}
+        # What AssumeMemo works out under this list: flags by document (the identity of its statements);
+        # grants by principal and by owner, and whether a group stands for its members, by their identity
+        self.flags: dict[int, int] = {}
+        self.grants: dict[int, tuple[list[Grant], list[str]]] = {}
+        self.own: dict[int, tuple[list[Grant], list[str]]] = {}
+        self.stands: dict[int, bool] = {}
 
     def outside(self, arn: str) -> bool:
         answer = self._seen.get(arn)
@@ -824,6 +853,10 @@ class _AllowList:
 _PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::[0-9]{12}:role/[^\n]*[^/\n]")
 _NOTHING: _SideFlags = ((), False)
 _UNSET = object()
+# What AssumeMemo.weigh says of a document under an allow list: it bears on the verdict (bears_on); an Allow
+# statement of it reaches outside the list (escaping_reach is not ()); a Deny of it shuts out every role
+# outside the list (shuts_out).
+_BEARS, _ESCAPES, _SHUTS = 1, 2, 4
 
 
 @dataclass(frozen=True)
@@ -1075,9 +1108,18 @@ def _retarget(violation: Violation, role_arn: str) -> Violation:
 def _allowed_roles(allow: AssumeAllow, principal: Group | User) -> tuple[str, ...]:
     """The roles a group or user may assume: the rule's list, its own additions, and for a user those of
     its groups too (a group's additions are what its members may assume)."""
+    extra = allow.per_principal
+    if not extra or extra.keys().isdisjoint(
+            (principal.name, *principal.groups) if isinstance(principal, User) else (principal.name,)):
+        return _unique(allow.roles)  # the rule's list alone, the same tuple for every such principal
     roles = allow.roles_for(principal.name)
     if isinstance(principal, User):
-        roles += tuple(r for g in principal.groups for r in allow.per_principal.get(g, ()))
+        roles += tuple(r for g in principal.groups for r in extra.get(g, ()))
+    return _unique(roles)
+
+
+@lru_cache(maxsize=64)
+def _unique(roles: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(roles))
 
 
@@ -1098,23 +1140,30 @@ def _names_the_caller(policy: Policy) -> bool:
     return False
 
 
-def _covered_by_groups(account: Account, user: User, checked_groups: set[str], memo: AssumeMemo) -> bool:
-    """A user with no policies of its own, whose groups are all checked and whose documents do not depend on
-    who the caller is, can reach nothing its groups' own checks have not found: a group's check stands for
-    any member, and the other groups of the user can only add Deny statements to it."""
+def _covered_by_groups(account: Account, user: User, allow: AssumeAllow, checked_groups: set[str], memo: AssumeMemo,
+                       standing: dict[str, bool]) -> bool:
+    """A user with no policies of its own, whose groups are all checked and whose documents that bear on the
+    verdict do not depend on who the caller is (AssumeMemo.stands_for_members), can reach nothing its
+    groups' own checks have not found: a group's check stands for any member, and the other groups of the
+    user can only add Deny statements to it. ``standing`` keeps the answer for each group name once every
+    group is checked."""
     if user.inline or user.attached or not user.groups:
         return False
     for name in user.groups:
-        group = account.group(name)
-        if group is None or group.arn not in checked_groups or not memo.stands_for_members(account, group):
+        stands = standing.get(name)
+        if stands is None:
+            group = account.group(name)
+            stands = standing[name] = (group is not None and group.arn in checked_groups
+                                       and memo.stands_for_members(account, group, _allowed_roles(allow, group)))
+        if not stands:
             return False
     return True
 
 
-def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_roles: Sequence[str],
-                     caller_arn: str, collector: _Collector, memo: AssumeMemo, now: datetime) -> bool:
-    """Whether checking a group or user over ``grants``, those that bear on its verdict (AssumeMemo.bears_on),
-    is known to report nothing, without deciding any request:
+def _reports_nothing(principal: Group | User, grants: Sequence[Grant], flags: Sequence[int], caller_arn: str,
+                     collector: _Collector, now: datetime) -> bool:
+    """Whether checking a group or user over ``grants``, those that bear on its verdict, with their flags
+    (AssumeMemo.weigh), is known to report nothing, without deciding any request:
 
     - a grant shuts out every role ARN outside the allow list (AssumeMemo.shuts_out): there is no violation;
     - no grant could allow a violation: none of its Allow statements reaches outside the allow list
@@ -1125,10 +1174,9 @@ def _reports_nothing(principal: Group | User, grants: Sequence[Grant], allow_rol
 
     Nor could the check add a note: its conditions have too few combinations to be cut short (the notes on
     missing policies come before)."""
-    shapes = [memo.shape(g.document) for g in grants]
-    if not any(memo.shuts_out(shape, allow_roles) for shape in shapes):
-        for grant, shape in zip(grants, shapes, strict=True):
-            if memo.escaping_reach(shape, allow_roles) == ():
+    if not any(f & _SHUTS for f in flags):
+        for grant, found in zip(grants, flags, strict=True):
+            if not found & _ESCAPES:
                 continue
             if not isinstance(principal, User) or grant.resource not in collector.by_resource:
                 return False
@@ -1141,18 +1189,17 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
                     memo: AssumeMemo | None = None) -> None:
     assert isinstance(rule.allow, AssumeAllow)
     memo = AssumeMemo() if memo is None else memo
-    grants, missing = memo.grants(account, principal)
+    allow_roles = _allowed_roles(rule.allow, principal)
+    # Only documents that can allow a role outside the list or deny one can change the verdict; deciding the
+    # others' too would only multiply candidates and contexts (their violations would be none, whatever the
+    # rest say). So groups that share what matters share one verdict.
+    grants, missing = memo.grants(account, principal, allow_roles)
     for arn in missing:
         collector.notes.append(f"{principal.arn}: attached {arn} is not in the account data; it cannot be checked")
     if not grants:
         return
-    allow_roles = _allowed_roles(rule.allow, principal)
     caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
-    # Only documents that can allow a role outside the list or deny one can change the verdict; deciding the
-    # others' too would only multiply candidates and contexts (their violations would be none, whatever the
-    # rest say). So groups that share what matters share one verdict.
-    grants = [g for g in grants if memo.bears_on(memo.shape(g.document), allow_roles)]
-    if _reports_nothing(principal, grants, allow_roles, caller_arn, collector, memo, now):
+    if _reports_nothing(principal, grants, memo.weigh(grants, allow_roles), caller_arn, collector, now):
         return
     labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
     specific = any(memo.names_the_caller(g.document) for g in grants)
@@ -1203,6 +1250,7 @@ def _run_role_trust(rule: Rule, account: Account, rules: RuleSet, now: datetime,
 
 def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: datetime,
                          today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
+    assert isinstance(rule.allow, AssumeAllow)
     collector = _Collector(rule, account.id, today)
     cache: dict[object, AssumeVerdict] = {}
     memo = AssumeMemo()
@@ -1210,13 +1258,14 @@ def _run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: date
     checked: list[str] = []
     principals: list[Group | User] = [*account.groups, *account.users]
     groups_checked: set[str] = set()
+    standing: dict[str, bool] = {}
     for principal in principals:  # groups first: users' grants from groups are reported there
         if not rule.scope.covers(account.id, principal.name, principal.path):
             continue
         checked.append(principal.arn)
         if isinstance(principal, Group):
             groups_checked.add(principal.arn)
-        elif _covered_by_groups(account, principal, groups_checked, memo):
+        elif _covered_by_groups(account, principal, rule.allow, groups_checked, memo, standing):
             continue
         check_principal(rule, account, principal, collector, known, cache, now, memo)
     return list(collector.by_resource.values()), collector.notes, tuple(checked)

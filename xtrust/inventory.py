@@ -49,12 +49,12 @@ class ManagedPolicy:
     versions: tuple[PolicyVersion, ...] = ()
     attachment_count: int = 0
 
-    @property
+    @cached_property
     def aws_managed(self) -> bool:
         """AWS-managed policies (``arn:aws:iam::aws:policy/…``) cannot be edited."""
         return is_aws_managed(self.arn)
 
-    @property
+    @cached_property
     def document(self) -> Policy | None:
         """The default version's document: the one IAM enforces."""
         for version in self.versions:
@@ -175,19 +175,21 @@ class Account:
             missing += absent
         return grants, missing
 
-    def own_grants(self, owner: Group | User) -> _Granted:
+    def own_grants(self, owner: Group | User, keep: Callable[[Policy], object] | None = None) -> _Granted:
         """The identity policies inline in or attached to the group or user itself, and the attached policy
-        ARNs the account data does not hold."""
+        ARNs the account data does not hold. With ``keep``, only the policies whose documents it accepts
+        (every missing one is still listed)."""
         kind = "user" if isinstance(owner, User) else "group"
-        grants = [Grant(inline.document, owner.arn, kind, inline_name=inline.name) for inline in owner.inline]
+        grants = [Grant(inline.document, owner.arn, kind, inline_name=inline.name) for inline in owner.inline
+                  if keep is None or keep(inline.document)]
         missing: list[str] = []
         for arn in owner.attached:
             policy = self.policies.get(arn)
             document = policy.document if policy else None
             if policy is None or document is None:
                 missing.append(arn)
-                continue
-            grants.append(Grant(document, owner.arn, kind, policy_arn=arn, aws_managed=policy.aws_managed))
+            elif keep is None or keep(document):
+                grants.append(Grant(document, owner.arn, kind, policy_arn=arn, aws_managed=policy.aws_managed))
         return grants, missing
 
     def iter_principals(self) -> Iterator[Group | User]:

@@ -108,3 +108,12 @@ def test_conditions_of_a_document_that_stays_inside_the_list_do_not_cut_the_verd
     assert notes == []
     assert [(f.resource, f.counterexample.resource) for f in found] == [
         (f"arn:aws:iam::{L}:group/Ops", f"arn:aws:iam::{D}:role/Other")]
+
+
+def test_a_deny_that_spares_one_member_is_found_through_that_member() -> None:
+    wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+    guard_but_bob = {"Effect": "Deny", "Action": "sts:AssumeRole", "NotResource": f"arn:aws:iam::{D}:role/Admin",
+                     "Condition": {"StringNotEquals": {"aws:username": "bob"}}}
+    data = {"GroupDetailList": [group("Ops", wide, guard_but_bob)],
+            "UserDetailList": [user("ann", ["Ops"]), user("bob", ["Ops"])]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:user/bob",)}

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -29,7 +30,7 @@ from xtrust.checks import (
 )
 from xtrust.model import PolicyKind, parse_policy
 from xtrust.representatives import allowed_principal
-from xtrust.rules import TrustAllow, parse_rules
+from xtrust.rules import RuleSet, TrustAllow, parse_rules
 from xtrust.snapshot import parse_snapshot
 
 L, D, X, Y = "987654321098", "123456789012", "444455556666", "210987654321"
@@ -399,30 +400,42 @@ def login_accounts(draw: st.DrawFn) -> dict[str, Any]:
     return {"GroupDetailList": groups, "UserDetailList": users, "Policies": policies}
 
 
-_ASSUME_RULES = parse_rules(f"""version: 1
+def _assume_rules(additions: dict[str, list[str]]) -> RuleSet:
+    allow = {"roles": list(ALLOWED_ROLES), **({"principals": additions} if additions else {})}
+    return parse_rules(f"""version: 1
 accounts: {{login: "{L}", projects: ["{D}"]}}
 rules:
-  - {{id: assume, check: identity-assume, severity: high, allow: {{roles: {list(ALLOWED_ROLES)}}}}}
+  - {{id: assume, check: identity-assume, severity: high, allow: {json.dumps(allow)}}}
 """)
 
 
+# The rule's list alone, or with additions for some groups and users (a member's list holds its groups').
+assume_rules = st.dictionaries(
+    st.sampled_from(("g1", "g2", "g3", "bob", "ann", "cy")),
+    st.lists(st.sampled_from((f"arn:aws:iam::{D}:role/ops/*", f"arn:aws:iam::{D}:role/bob", "arn:aws:iam::*:role/*")),
+             min_size=1, max_size=2, unique=True),
+    max_size=3).map(_assume_rules)
+
+
 @SETTINGS
-@given(login_accounts())
-def test_principals_settled_without_deciding_report_what_deciding_would(data: dict[str, Any]) -> None:
+@given(login_accounts(), assume_rules)
+def test_principals_settled_without_deciding_report_what_deciding_would(data: dict[str, Any], rules: RuleSet) -> None:
     account = parse_snapshot(data, "login.json")
-    settled = check_account(_ASSUME_RULES, account, now=NOW)
-    with pytest.MonkeyPatch.context() as patch:
+    settled = check_account(rules, account, now=NOW)
+    with pytest.MonkeyPatch.context() as patch:  # every group and user decided, none left to its groups
         patch.setattr(checks, "_reports_nothing", lambda *args: False)
-        decided = check_account(_ASSUME_RULES, account, now=NOW)
+        patch.setattr(checks, "_covered_by_groups", lambda *args: False)
+        decided = check_account(rules, account, now=NOW)
     assert settled == decided
 
 
 @SETTINGS
-@given(login_accounts())
-def test_documents_that_cannot_change_a_verdict_are_left_out_without_changing_one(data: dict[str, Any]) -> None:
+@given(login_accounts(), assume_rules)
+def test_documents_that_cannot_change_a_verdict_are_left_out_without_changing_one(data: dict[str, Any],
+                                                                                   rules: RuleSet) -> None:
     account = parse_snapshot(data, "login.json")
-    found, _, _ = check_account(_ASSUME_RULES, account, now=NOW)
+    found, _, _ = check_account(rules, account, now=NOW)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks.AssumeMemo, "bears_on", lambda *args: True)
-        every, _, _ = check_account(_ASSUME_RULES, account, now=NOW)
+        every, _, _ = check_account(rules, account, now=NOW)
     assert {f.resource: f.subjects for f in found} == {f.resource: f.subjects for f in every}
