@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache, partial
 from itertools import combinations
 
-from ._glob import glob_any, glob_match, glob_matcher, has_wildcard, star_prefix
+from ._glob import glob_any, glob_matcher, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
 from .callers import (
     ASSUME_ROLE,
@@ -629,8 +629,6 @@ class AssumeMemo:
         self._shapes: dict[int, _Shape] = {}
         self._sides: dict[tuple[object, ...], dict[str, _SideFlags]] = {}
         self._entries: dict[tuple[str, ...], list[str]] = {}
-        self._escaping: dict[tuple[object, ...], tuple[str, ...] | None] = {}
-        self._shuts: dict[tuple[object, ...], bool] = {}
 
     def outside(self, allow_roles: Sequence[str]) -> Callable[[str], bool]:
         """Whether a role ARN is outside the allow list (glob patterns). A candidate that no role can have
@@ -653,10 +651,10 @@ class AssumeMemo:
         through on it while it is outside the allow list: the Allow statements' ``_reach``, less the Resource patterns
         the allow list contains whole (whatever such a pattern matches is inside). None: any ARN (NotResource).
         Exact: a role ARN outside the list that an Allow matches is matched by a pattern not contained."""
-        key = (shape.key, tuple(allow_roles))
-        found = self._escaping.get(key, _UNSET)
+        listed = self._allow_list(allow_roles)
+        found = listed.escaping.get(shape.key, _UNSET)
         if found is _UNSET:
-            found = self._escaping[key] = _reach(shape.policy, allows_only=True, inside=tuple(allow_roles))
+            found = listed.escaping[shape.key] = _reach(shape.policy, allows_only=True, inside=listed.contains)
         return found  # type: ignore[return-value]
 
     def weigh(self, grants: Sequence[Grant], allow_roles: Sequence[str]) -> list[int]:
@@ -686,12 +684,12 @@ class AssumeMemo:
         """Whether the document has a Deny statement without conditions that applies to sts:AssumeRole on
         every role ARN outside the allow list: what its NotResource names, the list holds whole
         (:func:`_contained`, sound)."""
-        key = (shape.key, tuple(allow_roles))
-        found = self._shuts.get(key)
+        listed = self._allow_list(allow_roles)
+        found = listed.shuts.get(shape.key)
         if found is None:
-            found = self._shuts[key] = any(
+            found = listed.shuts[shape.key] = any(
                 s.effect is Effect.DENY and not s.conditions and s.not_resource is not None
-                and covers_action(s, ASSUME_ROLE) and all(_contained(v, key[1]) for v in s.not_resource.values)
+                and covers_action(s, ASSUME_ROLE) and all(map(listed.contains, s.not_resource.values))
                 for s in shape.policy.statements)
         return found
 
@@ -818,18 +816,29 @@ class _AllowList:
         self._listed = glob_any(patterns)  # glob_match, all patterns at once, without a regular expression
         self._check_role = check_role
         self._seen: dict[str, bool] = {}
+        self._prefixes = _star_prefixes(patterns)
+        self._contains: dict[str, bool] = {}
         # What AssumeMemo works out under this list: flags by document (the identity of its statements);
         # grants by principal and by owner, and whether a group stands for its members, by their identity
         self.flags: dict[int, int] = {}
         self.grants: dict[int, tuple[list[Grant], list[str]]] = {}
         self.own: dict[int, tuple[list[Grant], list[str]]] = {}
         self.stands: dict[int, bool] = {}
+        self.escaping: dict[int, tuple[str, ...] | None] = {}  # AssumeMemo.escaping_reach, by document
+        self.shuts: dict[int, bool] = {}  # AssumeMemo.shuts_out, by document
 
     def outside(self, arn: str) -> bool:
         answer = self._seen.get(arn)
         if answer is None:
             answer = self._seen[arn] = self._judge(arn)
         return answer
+
+    def contains(self, pattern: str) -> bool:
+        """Whether the list holds whole what a Resource pattern matches (:func:`_contained`)."""
+        found = self._contains.get(pattern)
+        if found is None:
+            found = self._contains[pattern] = _held(pattern, self._listed, self._prefixes)
+        return found
 
     def filter(self, arns: Iterable[str]) -> list[str]:
         seen = self._seen
@@ -973,12 +982,13 @@ class _Shape:
         return _reach(self.policy)
 
 
-def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+def _reach(policy: Policy, *, allows_only: bool = False,
+           inside: Callable[[str], bool] | None = None) -> tuple[str, ...] | None:
     """What every role ARN a statement of the document can apply to (for sts:AssumeRole) starts with: the
     literal beginning of each Resource pattern, up to its first wildcard or policy variable (resources match
     case-sensitively). None when a statement can apply to any ARN (NotResource); () when none can apply.
-    With ``allows_only``, of the Allow statements alone; patterns that the ``inside`` patterns contain whole
-    (:func:`_contained`) are left out."""
+    With ``allows_only``, of the Allow statements alone; patterns ``inside`` says an allow list contains
+    whole (:meth:`_AllowList.contains`) are left out."""
     starts: list[str] = []
     for s in policy.statements:
         if (allows_only and s.effect is not Effect.ALLOW) or not covers_action(s, ASSUME_ROLE):
@@ -986,7 +996,7 @@ def _reach(policy: Policy, *, allows_only: bool = False, inside: tuple[str, ...]
         if s.not_resource is not None:
             return None
         for pattern in s.resource.values if s.resource is not None else ():
-            if not (inside and _contained(pattern, inside)):
+            if inside is None or not inside(pattern):
                 starts.append(_literal_head(pattern))
     return tuple(dict.fromkeys(starts))
 
@@ -1006,9 +1016,14 @@ def _contained(pattern: str, patterns: tuple[str, ...]) -> bool:
     case-sensitively, as resources are). Sound, not complete: True for a literal value that one of them
     matches, and for a pattern whose literal beginning (up to a wildcard or a policy variable, whatever that
     resolves to) begins with the beginning of a "prefix*" pattern."""
+    return _held(pattern, glob_any(patterns), _star_prefixes(patterns))
+
+
+def _held(pattern: str, listed: Callable[[str], object], prefixes: tuple[str, ...]) -> bool:
+    """:func:`_contained`, given a matcher of the patterns and their "prefix*" beginnings."""
     if not has_wildcard(pattern) and "$" not in pattern:
-        return any(glob_match(p, pattern) for p in patterns)
-    return _literal_head(pattern).startswith(_star_prefixes(patterns))
+        return bool(listed(pattern))
+    return _literal_head(pattern).startswith(prefixes)
 
 
 @lru_cache(maxsize=256)
