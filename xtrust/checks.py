@@ -608,7 +608,10 @@ class AssumeMemo:
 
     - whether a role ARN is outside an allow list, once per (allow list, ARN), and the parsed role ARN;
     - of each document: what it contributes to the role candidates, the role ARNs it lists literally,
-      and whether its verdict depends on who the caller is;
+      and whether its verdict depends on who the caller is; under each allow list, whether it bears on a
+      verdict, reaches outside the list or shuts it out (:meth:`flags`);
+    - under each allow list, the grants of each group and user that bear on its verdict (:meth:`grants`),
+      and whether a group's check stands for its members';
     - whether one identity policy allows or denies ``sts:AssumeRole`` on an ARN, and through which
       statements, once per (document, ARN, the request-context values the document reads): the groups
       and users of an account hold the same few documents, and a request can only get through if some
