@@ -610,8 +610,7 @@ class AssumeMemo:
     - of each document: what it contributes to the role candidates, the role ARNs it lists literally,
       and whether its verdict depends on who the caller is; under each allow list, whether it bears on a
       verdict, reaches outside the list or shuts it out (:meth:`flags`);
-    - under each allow list, the grants of each group and user that bear on its verdict (:meth:`grants`),
-      and whether a group's check stands for its members';
+    - under each allow list, the grants of each group and user that bear on its verdict (:meth:`grants`);
     - whether one identity policy allows or denies ``sts:AssumeRole`` on an ARN, and through which
       statements, once per (document, ARN, the request-context values the document reads): the groups
       and users of an account hold the same few documents, and a request can only get through if some
@@ -724,14 +723,10 @@ class AssumeMemo:
         """Whether a group's check under its allow list stands for any member's (_covered_by_groups): all its
         policies are in the account data, and none of those that bear on the verdict (:meth:`grants`)
         depends on who the caller is. A member's list holds the group's, so what bears on no verdict under
-        the group's list bears on no member's either."""
-        listed = self._allow_list(allow_roles)
-        found = listed.stands.get(id(group))
-        if found is None:
-            grants, missing = self.grants(account, group, allow_roles)
-            found = listed.stands[id(group)] = not missing and not any(self.names_the_caller(g.document)
-                                                                      for g in grants)
-        return found
+        the group's list bears on no member's either. Asked once per group: _covered_by_groups keeps the
+        answer."""
+        grants, missing = self.grants(account, group, allow_roles)
+        return not missing and not any(self.names_the_caller(g.document) for g in grants)
 
     def shapes(self, policies: Sequence[Policy]) -> list[_Shape]:
         return [self.shape(p) for p in policies]
@@ -822,11 +817,10 @@ class _AllowList:
         self._prefixes = _star_prefixes(patterns)
         self._contains: dict[str, bool] = {}
         # What AssumeMemo works out under this list: flags by document (the identity of its statements);
-        # grants by principal and by owner, and whether a group stands for its members, by their identity
+        # grants by principal and by owner, by their identity
         self.flags: dict[int, int] = {}
         self.grants: dict[int, tuple[list[Grant], list[str]]] = {}
         self.own: dict[int, tuple[list[Grant], list[str]]] = {}
-        self.stands: dict[int, bool] = {}
         self.escaping: dict[int, tuple[str, ...] | None] = {}  # AssumeMemo.escaping_reach, by document
         self.shuts: dict[int, bool] = {}  # AssumeMemo.shuts_out, by document
 
