@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache, partial
 from itertools import combinations
 
-from ._glob import glob_any, glob_matcher, has_wildcard, star_prefix
+from ._glob import glob_any, glob_matcher, glob_regex, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
 from .callers import (
     ASSUME_ROLE,
@@ -44,13 +44,16 @@ from .findings import Counterexample, Finding
 from .inventory import Account, Grant, Group, Role, User
 from .model import Condition, Effect, Policy, PolicyKind, PrincipalForm, PrincipalKind, Statement, parse_policy
 from .representatives import (
+    CHARACTER_VARIABLES,
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
     Candidate,
     RoleMentions,
     allowed_principal,
+    caller_sets,
     context_count,
     contexts,
+    resource_role_names,
     role_arn_prefix,
     role_arns,
     role_candidate_parts,
@@ -370,7 +373,8 @@ def assume_violations(
     conditions = [c for p in policies for s in p.statements for c in s.conditions]
     shapes = memo.shapes(policies)
     literal = None if conditions else memo.literal_targets(shapes)
-    if not conditions and caller.is_iam:
+    variables = _variable_patterns(shapes)
+    if not conditions and not variables and caller.is_iam:
         if literal is not None:  # every request that can get through is on one of these
             return AssumeVerdict(_unconditional_violations(policies, shapes, caller,
                                                            memo.outside_of(allow_roles, literal), memo))
@@ -386,25 +390,35 @@ def assume_violations(
             found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
         return AssumeVerdict(tuple(found))
     candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
-    outside = memo.outside(allow_roles)
     base = build_context(caller)
+    binders = [b for b in (_binder(p, base) for p in variables) if b is not None]
+    if variables:
+        accounts = memo.candidate_parts(shapes, known, allow_roles, caller.name)[0]
+        fixed = role_arns(accounts, _names_fixed_by_conditions(variables, conditions, caller.name))
+        candidates = list(dict.fromkeys([*candidates, *fixed]))
+    outside = memo.outside(allow_roles)
     found = []
     truncated = False
 
     def try_role(arn: str) -> None:
         nonlocal truncated
-        tried = 0
         role = memo.role(arn)
-        for context, chosen in contexts(conditions, caller, base, moment):
-            tried += 1
-            if not memo.identity_allows(shapes, caller, arn, context):
-                continue  # the identity policies do not let this request through: no need to decide it
-            decision = decide(caller, role, trust, policies, context, ASSUME_ROLE)
-            if decision.allowed and decision.identity is not None:
-                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen),
-                                       decision.identity.allows, caller))
-                break
-        truncated = truncated or tried >= MAX_CONTEXTS
+        for binding in _bindings(binders, arn):
+            tried = 0
+            bound = {key.lower(): value for key, value in binding.items()}
+            for context, chosen in contexts(conditions, caller, base, moment):
+                tried += 1
+                if binding:  # the variables' values, whatever the conditions chose for the same keys
+                    context = {**context, **bound}
+                    chosen = {**{k: v for k, v in chosen.items() if k.lower() not in bound}, **binding}
+                if not memo.identity_allows(shapes, caller, arn, context):
+                    continue  # the identity policies do not let this request through: no need to decide it
+                decision = decide(caller, role, trust, policies, context, ASSUME_ROLE)
+                if decision.allowed and decision.identity is not None:
+                    found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen),
+                                           decision.identity.allows, caller))
+                    return
+            truncated = truncated or tried >= MAX_CONTEXTS
 
     for arn in candidates:
         if outside(arn):
@@ -431,7 +445,10 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
     apply, on a role ARN that steps around those and the Deny statements without conditions. So the search
     is made for each set of the Deny statements with conditions, the largest first (up to
     ``MAX_SOFT_DENIES`` of them; past that, only for all of them and for none, and the search is not whole).
-    A pattern with a policy variable that cannot be resolved here is left to the evaluator."""
+    A variable the caller sets (:func:`caller_sets`) can take any value: in a pattern a role must match
+    (an Allow's Resource, a Deny's NotResource) it stands for ``*``; a pattern a role must avoid (a Deny's
+    Resource, an Allow's NotResource) matches nothing while the key is absent, and is left out. A statement
+    with another variable that cannot be resolved here is left to the evaluator."""
     granted = {(ref.policy, ref.index) for violation in found for ref in violation.allows}
     # (patterns to match one of, patterns to avoid): of the Deny statements without conditions, and of each
     # Deny statement with conditions
@@ -446,9 +463,10 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
             items = statement.resource or statement.not_resource
             if items is None:
                 continue  # an identity statement without Resource or NotResource applies to nothing
-            values = _resolved(policy, items.values, caller)
-            if values is None:
-                continue
+            must_match = (statement.effect is Effect.ALLOW) == (statement.resource is not None)
+            values = _resolved(policy, items.values, caller, must_match)
+            if values is None or (not values and statement.effect is Effect.DENY):
+                continue  # unresolvable, or a Deny that spares everything while the caller leaves its key out
             if statement.effect is Effect.DENY:
                 if statement.conditions:
                     soft.append(([], []))
@@ -483,8 +501,10 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
 MAX_SOFT_DENIES = 6
 
 
-def _resolved(policy: Policy, values: tuple[str, ...], caller: Caller) -> tuple[str, ...] | None:
-    """Resource patterns with the caller's ${aws:username} in place; None when another variable remains."""
+def _resolved(policy: Policy, values: tuple[str, ...], caller: Caller, must_match: bool) -> tuple[str, ...] | None:
+    """Resource patterns with the caller's ${aws:username} in place, and the variables the caller sets as
+    ``*`` in patterns a role must match, or those patterns left out where a role must avoid them
+    (:func:`_missed_roles`); None when another variable remains."""
     if not policy.substitutes_variables or not any("${" in v for v in values):
         return values
     name = caller.name if caller.kind is CallerKind.USER else None
@@ -492,10 +512,107 @@ def _resolved(policy: Policy, values: tuple[str, ...], caller: Caller) -> tuple[
     for value in values:
         if name is not None:
             value = value.replace("${aws:username}", name)
+        free = [v for v in _VARIABLE.findall(value) if caller_sets(v)]
+        if free and not must_match:
+            continue
+        for variable in free:
+            value = value.replace(f"${{{variable}}}", "*")
         if "${" in value:
             return None
         out.append(value)
     return tuple(out)
+
+
+# --- policy variables the caller sets -------------------------------------------------------------------
+# arn:aws:iam::D:role/${aws:PrincipalTag/team} is whichever role the caller's tag names: such a variable
+# (caller_sets) can take any value, so a pattern with one reaches every role ARN it matches for some value.
+# Each role ARN is then tried with the values that make such a pattern match it (_bindings), and the roles
+# that the values conditions require for those keys name are candidates too (_names_fixed_by_conditions).
+
+
+def _variable_patterns(shapes: Sequence[_Shape]) -> tuple[str, ...]:
+    """The patterns of the documents in which a variable the caller sets can let a role in
+    (:attr:`_Shape.variables`)."""
+    if not any(shape.variables for shape in shapes):
+        return ()
+    return tuple(dict.fromkeys(pattern for shape in shapes for pattern in shape.variables))
+
+
+def _binder(pattern: str, base: Mapping[str, tuple[str, ...]]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    """A regular expression that matches the ARNs ``pattern`` matches for some values of the variables the
+    caller sets, one group each (``v0``, ``v1``…), with the key of each group as the policy spells it; the
+    caller's own variables in place. None when another variable cannot be resolved (the pattern matches
+    nothing)."""
+    pieces: list[str] = []
+    keys: list[str] = []
+    groups: dict[str, str] = {}
+    last = 0
+    for found in _VARIABLE.finditer(pattern):
+        pieces.append(glob_regex(pattern[last:found.start()]).pattern)
+        last = found.end()
+        key, _, default = found.group(1).partition(",")
+        key = key.strip()
+        if key in CHARACTER_VARIABLES:
+            pieces.append(re.escape(key))
+        elif caller_sets(key):
+            group = groups.get(key.lower())
+            if group is None:
+                group = groups[key.lower()] = f"v{len(keys)}"
+                keys.append(key)
+                pieces.append(f"(?P<{group}>.*?)")
+            else:
+                pieces.append(f"(?P={group})")  # the same key again: the same value
+        else:
+            values = base.get(key.lower())
+            default = default.strip()
+            if values and len(values) == 1:
+                pieces.append(re.escape(values[0]))
+            elif len(default) >= 2 and default[0] == default[-1] == "'":
+                pieces.append(re.escape(default[1:-1]))
+            else:
+                return None
+    pieces.append(glob_regex(pattern[last:]).pattern)
+    return re.compile("".join(pieces), re.DOTALL), tuple(keys)
+
+
+_NO_BINDING: dict[str, tuple[str, ...]] = {}
+
+
+def _bindings(binders: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
+              arn: str) -> list[dict[str, tuple[str, ...]]]:
+    """The values of the caller's variables to try on ``arn``: none first (every such key left out), then,
+    for each pattern that matches ``arn`` for some values, those values, and all of them at once where the
+    patterns agree. Keys as the policies spell them."""
+    out = [_NO_BINDING]
+    merged: dict[str, tuple[str, ...]] = {}
+    for regex, keys in binders:
+        match = regex.fullmatch(arn)
+        if match is None:
+            continue
+        binding: dict[str, tuple[str, ...]] = {key: (str(match.group(f"v{i}")),) for i, key in enumerate(keys)}
+        if binding not in out:
+            out.append(binding)
+        lowered = {key.lower(): value for key, value in merged.items()}
+        if all(lowered.get(key.lower(), value) == value for key, value in binding.items()):
+            merged.update((key, value) for key, value in binding.items() if key.lower() not in lowered)
+    if merged and merged not in out:
+        out.append(merged)
+    return out
+
+
+def _names_fixed_by_conditions(patterns: Sequence[str], conditions: Sequence[Condition],
+                               username: str) -> list[str]:
+    """The role names the patterns take in when a variable of theirs has a value that a condition on its key
+    names (``StringEquals aws:PrincipalTag/team: ops`` with ``role/${aws:PrincipalTag/team}``: role/ops)."""
+    by_key: dict[str, list[str]] = {}
+    for condition in conditions:
+        by_key.setdefault(condition.key_lower, []).extend(condition.values)
+    names: list[str] = []
+    for pattern in patterns:
+        for variable in dict.fromkeys(_VARIABLE.findall(pattern)):
+            for value in by_key.get(variable.partition(",")[0].strip().lower(), ()):
+                names += resource_role_names(pattern.replace(f"${{{variable}}}", value), username)
+    return list(dict.fromkeys(names))
 
 
 def _reachable_candidates(parts: tuple[list[str], list[str]],
@@ -952,6 +1069,21 @@ class _Shape:
                 return None
             patterns += s.resource.values
         return tuple(glob_matcher(v) for v in dict.fromkeys(patterns))
+
+    @cached_property
+    def variables(self) -> tuple[str, ...]:
+        """The patterns with a variable the caller sets (caller_sets) of the statements that can apply to
+        sts:AssumeRole, where its value can let a role in: the Resource of an Allow, the NotResource of a
+        Deny."""
+        if not self.policy.substitutes_variables:
+            return ()
+        out: list[str] = []
+        for s in self.policy.statements:
+            if covers_action(s, ASSUME_ROLE):
+                items = s.resource if s.effect is Effect.ALLOW else s.not_resource
+                out += [v for v in (items.values if items else ()) if "${" in v
+                        and any(map(caller_sets, _VARIABLE.findall(v)))]
+        return tuple(out)
 
     @cached_property
     def denies(self) -> bool:

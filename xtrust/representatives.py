@@ -44,9 +44,11 @@ from .callers import (
     parse_caller,
     whole_account,
 )
+from .evaluate import _VARIABLE, build_context
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
 
 __all__ = [
+    "CHARACTER_VARIABLES",
     "MAX_CONTEXTS",
     "PRINCIPAL_KEYS",
     "SERVICE_CALL_KEYS",
@@ -55,10 +57,12 @@ __all__ = [
     "Constants",
     "RoleMentions",
     "allowed_principal",
+    "caller_sets",
     "collect_constants",
     "context_count",
     "contexts",
     "fresh_account",
+    "resource_role_names",
     "role_arn_prefix",
     "role_arns",
     "role_candidate_parts",
@@ -272,7 +276,7 @@ def role_mentions(policy: Policy) -> RoleMentions:
     constants = collect_constants([policy])
     resources = tuple(constants.resources)
     names = None if any("${aws:username}" in r for r in resources) else tuple(
-        name for resource in resources for name in _resource_role_names(resource, ""))
+        name for resource in resources for name in resource_role_names(resource, ""))
     return RoleMentions(frozenset(constants.accounts), resources, names)
 
 
@@ -298,7 +302,7 @@ def role_candidate_parts(
             continue
         for resource in mention.resources:
             # Only ${aws:username} depends on the caller: other resources share one instantiation.
-            names += _resource_role_names(resource, username if "${aws:username}" in resource else "")
+            names += resource_role_names(resource, username if "${aws:username}" in resource else "")
     kept = [name for name in dict.fromkeys(names) if name and not name.endswith("/")]
     return [*accounts, stranger], kept
 
@@ -324,7 +328,7 @@ def _known_role_names(known_roles: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _resource_role_names(resource: str, username: str) -> tuple[str, ...]:
+def resource_role_names(resource: str, username: str) -> tuple[str, ...]:
     """The role names (path included) one resource pattern stands for: ``*`` and ``?`` instantiated with a
     fresh name, with and without a path; policy variables resolved for this caller, or fresh."""
     resolved = resource.replace("${aws:username}", username).replace("${aws:PrincipalAccount}", "")
@@ -468,6 +472,21 @@ def context_count(conditions: Sequence[Condition], caller: Caller, now: datetime
     return count
 
 
+CHARACTER_VARIABLES = frozenset({"*", "?", "$"})  # ${*}, ${?} and ${$}: the character itself
+
+
+def caller_sets(variable: str) -> bool:
+    """Whether the caller chooses the value of the policy variable ``${variable}`` (``key`` or ``key,
+    'default'``), which can then take any value: tags, request keys and the other keys a caller sets, which
+    never narrow who (docs/iam-reference.md); not a character escape, nor a key the request context takes
+    from the caller (aws:username, aws:PrincipalArn…), the clock or a calling service."""
+    key = variable.partition(",")[0].strip()
+    if key in CHARACTER_VARIABLES:
+        return False
+    key = key.lower()
+    return key not in PRINCIPAL_KEYS and key not in TIME_KEYS and key not in SERVICE_CALL_KEYS
+
+
 def _choices(conditions: Sequence[Condition], caller: Caller,
              now: datetime) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """The free keys the conditions read (sorted), each as the policy spells it, and the values a caller
@@ -482,7 +501,38 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
         by_key.setdefault(key, []).append(condition)
     keys = sorted(by_key)
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
-    return keys, spelling, [_key_values(key, by_key[key], now) for key in keys]
+    choices = [_key_values(key, by_key[key], now) for key in keys]
+    links = [(key, variable) for key in keys for condition in by_key[key] for value in condition.values
+             for variable in _VARIABLE.findall(value)]
+    if not links:
+        return keys, spelling, choices
+    return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller)
+
+
+def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str, str],
+            links: Sequence[tuple[str, str]], caller: Caller
+            ) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
+    """:func:`_choices` where a condition's value is a policy variable (``aws:ResourceTag/team`` equal to
+    ``${aws:PrincipalTag/team}``): the two keys must be able to take the same value. A variable the caller
+    sets becomes a free key of its own, and each key may take the other's values; one the request context
+    takes from the caller (``${aws:username}``) offers the condition's key the caller's own value."""
+    own = build_context(caller)
+    for key, variable in links:
+        name = variable.partition(",")[0].strip()
+        other = name.lower()
+        if not caller_sets(variable):  # the caller's own value, if any, is one the condition's key may take
+            for value in own.get(other, ()):
+                if (value,) not in values[key]:
+                    values[key].insert(-1, (value,))  # before absent, which stays last
+            continue
+        if other not in values:
+            values[other], spelling[other] = [None], name
+        for into, source in ((key, other), (other, key)):
+            for choice in list(values[source]):
+                if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into]:
+                    values[into].insert(-1, choice)
+    keys = sorted(values)
+    return keys, spelling, [values[key] for key in keys]
 
 
 def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence[str],

@@ -145,6 +145,47 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     ("some-conditional-denies-apply", [doc(allow(f"arn:aws:iam::{D}:role/?"),
                                            deny(NotResource="*?a", condition={"StringEquals": {"aws:PrincipalType": "User"}}),
                                            deny(f"arn:aws:iam::{D}:role/?", condition=MFA))], f"{D}:role/a"),
+    # Variables whose value the caller's tags or request set (reference_policies_variables): the role a
+    # statement names is whatever the tag says, so any role of that account is in reach.
+    ("principal-tag-variable", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}"))], f"{D}:role/"),
+    ("principal-tag-variable-with-path", [doc(allow(f"arn:aws:iam::{D}:role/teams/${{aws:PrincipalTag/team}}-ops"))],
+     f"{D}:role/teams/"),
+    ("principal-tag-variable-notaction", [doc({"Effect": "Allow", "NotAction": "s3:*",
+                                               "Resource": f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}"})],
+     f"{D}:role/"),
+    # Absent, the request tag leaves the default, the allowed role. Passing it takes sts:TagSession, which only
+    # the second document allows: there, the tag names any role.
+    ("request-tag-variable-without-tagsession",
+     [doc(allow(f"arn:aws:iam::{D}:role/${{aws:RequestTag/project, 'Admin'}}"))], None),
+    ("request-tag-variable-with-tagsession",
+     [doc(allow(f"arn:aws:iam::{D}:role/${{aws:RequestTag/project, 'Admin'}}", action=["sts:AssumeRole", "sts:TagSession"]))],
+     f"{D}:role/"),
+    # The condition fixes the tag, and so the one role the statement reaches: role/ops.
+    ("principal-tag-variable-fixed-by-condition",
+     [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}",
+                condition={"StringEquals": {"aws:PrincipalTag/team": "ops"}}))], f"{D}:role/ops"),
+    # A Deny whose NotResource follows the tag spares whichever role the tag names.
+    ("deny-notresource-follows-tag", [doc(allow(f"arn:aws:iam::{D}:role/*"),
+                                          deny(NotResource=[ADMIN, f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}"]))],
+     f"{D}:role/"),
+    # The same tag in the Allow and the Deny: whatever role the tag names is denied.
+    ("tag-variable-denied-alike", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}"),
+                                       deny(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}"))], None),
+    # Attribute-based access: the role's tag must equal the caller's. Both are tags someone sets, so any role of
+    # the account tagged alike is in reach.
+    ("resource-tag-equals-principal-tag",
+     [doc(allow(f"arn:aws:iam::{D}:role/*", condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}))],
+     f"{D}:role/"),
+    ("resource-tag-equals-principal-tag-fixed",
+     [doc(allow(f"arn:aws:iam::{D}:role/*", condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}",
+                                                                        "aws:PrincipalTag/team": "ops"}}))],
+     f"{D}:role/"),
+    ("resource-tag-equals-username",
+     [doc(allow(f"arn:aws:iam::{D}:role/*", condition={"StringEquals": {"iam:ResourceTag/owner": "${aws:username}"}}))],
+     f"{D}:role/"),
+    # A tag may take the allowed role's name, and no other name reaches a role.
+    ("tag-variable-inside-allow-list", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}",
+                                                  condition={"StringEquals": {"aws:PrincipalTag/team": "Admin"}}))], None),
 ]
 
 

@@ -322,6 +322,62 @@ def test_identity_verdicts_are_exact_over_a_small_universe(documents: list[dict[
         assert not can_assume(USER, role, trust_policy=LOGIN_TRUST(L), identity_policies=policies), role
 
 
+# The same with the conditions of the other tests on any statement, NotAction, and variables the caller's
+# tags set: every role of the universe (and those the variables can name) in every context of a grid of the
+# keys those conditions read, one or two keys at a time.
+_TAG_VARIABLES = (f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}", f"arn:aws:iam::{D}:role/a/${{aws:PrincipalTag/team}}*",
+                  f"arn:aws:iam::{D}:role/${{aws:username}}")
+_VARIABLE_ROLES = SMALL_ROLES + [f"arn:aws:iam::{D}:role/{name}" for name in ("bob", "a/bob", "ops", "dev", "a/opsz")]
+_GRID_VALUES = {"aws:MultiFactorAuthPresent": ("true", "false"), "aws:SourceIp": ("203.0.113.9", "10.1.2.3"),
+                "aws:PrincipalTag/team": ("ops", "dev"), "aws:PrincipalOrgID": ("o-abc",),
+                "sts:ExternalId": ("s3cr3t", "xyz"), "aws:TagKeys": (["team"], ["env"]),
+                "aws:ResourceTag/team": ("ops", "dev"), "iam:ResourceTag/owner": ("bob", "ann")}
+# attribute-based access: the role's tag must equal the caller's tag, or name the caller
+_TAG_CONDITIONS = ({"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+                   {"StringEquals": {"iam:ResourceTag/owner": "${aws:username}"}})
+_GRID = [{}, *({key: value} for key in _GRID_VALUES for value in _GRID_VALUES[key]),
+         *({k1: v1, k2: v2} for k1, k2 in __import__("itertools").combinations(sorted(_GRID_VALUES), 2)
+           for v1 in _GRID_VALUES[k1] for v2 in _GRID_VALUES[k2])]
+
+
+@st.composite
+def conditional_identity_documents(draw: st.DrawFn) -> dict[str, Any]:
+    statements: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 3))):
+        statement: dict[str, Any] = {"Effect": "Allow" if i == 0 else draw(st.sampled_from(("Allow", "Deny", "Deny")))}
+        if draw(st.integers(0, 4)) == 0:
+            statement["NotAction"] = draw(st.sampled_from(("s3:*", "sts:AssumeRoleWithSAML", "sts:TagSession")))
+        else:
+            statement["Action"] = draw(st.sampled_from(("sts:AssumeRole", "sts:*", "*", "sts:Assume*")))
+        patterns = st.one_of(small_patterns, st.sampled_from(_TAG_VARIABLES))
+        statement[draw(st.sampled_from(("Resource", "Resource", "NotResource")))] = draw(
+            st.lists(patterns, min_size=1, max_size=2))
+        condition = draw(st.one_of(conditions(), st.sampled_from(_TAG_CONDITIONS)))
+        if condition:
+            statement["Condition"] = condition
+        statements.append(statement)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(conditional_identity_documents(), min_size=1, max_size=2))
+def test_identity_verdicts_with_conditions_and_variables_are_exact_over_a_small_universe(
+        documents: list[dict[str, Any]]) -> None:
+    policies = [parse_policy(document, kind=PolicyKind.IDENTITY) for document in documents]
+    verdict = assume_violations(policies, USER, (ROLE,), known_accounts=[L, D], now=NOW)
+    for violation in verdict.violations:
+        request = violation.request
+        assert request.resource != ROLE
+        assert can_assume(USER, request.resource, trust_policy=LOGIN_TRUST(L), identity_policies=policies,
+                          context=dict(request.context)), request
+    if verdict.violations or verdict.truncated:
+        return
+    for role in _VARIABLE_ROLES:
+        for context in _GRID if role != ROLE else ():
+            assert not can_assume(USER, role, trust_policy=LOGIN_TRUST(L), identity_policies=policies,
+                                  context=context), (role, context)
+
+
 small_name_patterns = st.text(alphabet="abz/*?", min_size=1, max_size=4)
 SMALL_CALLERS = [f"arn:aws:iam::{X}:{kind}/{path}{name}" for kind in ("user", "role")
                  for path in ("", "a/") for name in SMALL_NAMES]
