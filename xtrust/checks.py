@@ -445,6 +445,7 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
     apply, on a role ARN that steps around those and the Deny statements without conditions. So the search
     is made for each set of the Deny statements with conditions, the largest first (up to
     ``MAX_SOFT_DENIES`` of them; past that, only for all of them and for none, and the search is not whole).
+    Deny statements with the same conditions apply together, and count as one.
     A variable the caller sets (:func:`caller_sets`) can take any value: in a pattern a role must match
     (an Allow's Resource, a Deny's NotResource) it stands for ``*``; a pattern a role must avoid (a Deny's
     Resource, an Allow's NotResource) matches nothing while the key is absent, and is left out. A statement
@@ -453,7 +454,8 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
     # (patterns to match one of, patterns to avoid): of the Deny statements without conditions, and of each
     # Deny statement with conditions
     hard: tuple[list[tuple[str, ...]], list[str]] = ([], list(allow_roles))
-    soft: list[tuple[list[tuple[str, ...]], list[str]]] = []
+    # Deny statements with the same conditions apply to the same requests: they make one set of patterns
+    soft: dict[tuple[Condition, ...], tuple[list[tuple[str, ...]], list[str]]] = {}
     allows: list[tuple[tuple[str, ...], bool]] = []  # patterns, and whether they are a Resource
     for policy in policies:
         label = policy.source or "identity policies"
@@ -468,9 +470,7 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
             if values is None or (not values and statement.effect is Effect.DENY):
                 continue  # unresolvable, or a Deny that spares everything while the caller leaves its key out
             if statement.effect is Effect.DENY:
-                if statement.conditions:
-                    soft.append(([], []))
-                any_of, none_of = soft[-1] if statement.conditions else hard
+                any_of, none_of = soft.setdefault(statement.conditions, ([], [])) if statement.conditions else hard
                 if statement.resource is not None:
                     none_of += values
                 else:
@@ -480,9 +480,12 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
     inside = tuple(allow_roles)
     if any(all(_contained(v, inside) for v in group) for group in hard[0]):
         return [], True  # the Deny spares only roles the allow list holds
-    whole = len(soft) <= MAX_SOFT_DENIES
-    sizes = range(len(soft), -1, -1) if whole else (len(soft), 0)
-    chosen = [c for size in sizes for c in combinations(soft, size)]
+    if not allows:
+        return [], True  # no Allow statement to search: nothing was missed
+    sets = list(soft.values())
+    whole = len(sets) <= MAX_SOFT_DENIES
+    sizes = range(len(sets), -1, -1) if whole else (len(sets), 0)
+    chosen = [c for size in sizes for c in combinations(sets, size)]
     avoided = [(tuple(hard[0] + [g for any_of, _ in c for g in any_of]),
                 tuple(hard[1] + [p for _, none_of in c for p in none_of])) for c in chosen]
     out: list[str] = []

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from xtrust import can_assume
-from xtrust.checks import LOGIN_TRUST, MAX_SOFT_DENIES, assume_violations
+from xtrust.checks import LOGIN_TRUST, MAX_SOFT_DENIES, AssumeVerdict, assume_violations
 from xtrust.model import PolicyKind, parse_policy
 
 L, D, X = "987654321098", "123456789012", "444455556666"
@@ -215,11 +215,30 @@ def test_table_is_large_enough() -> None:
     assert len(CASES) >= 40
 
 
+def _recent_mfa(n: int) -> dict[str, Any]:
+    return {"NumericLessThan": {"aws:MultiFactorAuthAge": str(60 * (n + 1))}}
+
+
 def test_more_conditional_denies_than_are_combined_make_the_verdict_truncated() -> None:
-    # Each Deny spares the roles ending in its digit, when MFA is present: eight of them are more than
-    # MAX_SOFT_DENIES, so the search for missed roles does not try every combination, and says so.
+    # Each Deny spares only the roles ending in its digit, under a condition of its own that every user meets:
+    # no role gets through. Seven of them are more than MAX_SOFT_DENIES, so the search for missed roles does
+    # not try every combination, and says so.
+    denies = [deny(NotResource=f"*{n}", condition={"StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/{'*' * (n + 1)}"}})
+              for n in range(MAX_SOFT_DENIES + 1)]
+    policies = _documents([doc(allow(f"arn:aws:iam::{D}:role/team-*"), *denies)])
+    verdict = assume_violations(policies, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW)
+    assert verdict.truncated and not verdict.violations
+    fewer = _documents([doc(allow(f"arn:aws:iam::{D}:role/team-*"), *denies[:MAX_SOFT_DENIES])])
+    assert assume_violations(fewer, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW) == AssumeVerdict()
+
+
+def test_conditional_denies_alike_count_once_and_nothing_to_search_truncates_nothing() -> None:
+    # Deny statements under the same condition apply to the same requests (the same managed policy attached
+    # through several groups, say): they are one set, however many there are.
     denies = [deny(NotResource=f"*{n}", condition=MFA) for n in range(MAX_SOFT_DENIES + 1)]
     policies = _documents([doc(allow(f"arn:aws:iam::{D}:role/team-*"), *denies)])
-    assert assume_violations(policies, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW).truncated
-    fewer = _documents([doc(allow(f"arn:aws:iam::{D}:role/team-*"), *denies[:MAX_SOFT_DENIES])])
-    assert not assume_violations(fewer, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW).truncated
+    verdict = assume_violations(policies, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW)
+    assert not verdict.truncated and verdict.violations
+    # Without an Allow statement there is no role to miss, however many conditional Deny statements
+    mine = _documents([doc(*(deny(NotResource=ADMIN, condition=_recent_mfa(n)) for n in range(MAX_SOFT_DENIES + 1)))])
+    assert assume_violations(mine, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW) == AssumeVerdict()
