@@ -226,6 +226,9 @@ _caller = lru_cache(maxsize=65536)(parse_caller)
 def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
     """Concrete ARNs a wildcard ARN pattern matches: the account part instantiated with every account it
     matches (a stranger's included), the rest with a fresh name, ``?`` with a letter or a digit."""
+    # A variable may stand for anything here (${aws:PrincipalAccount}: each caller's own account); the
+    # evaluator resolves it for each caller.
+    pattern = _VARIABLE.sub(lambda found: found.group(1) if found.group(1) in CHARACTER_VARIABLES else "*", pattern)
     parts = _ARN_PARTS.match(pattern)
     if not parts:
         return [_instantiate(pattern, star, single) for star, single in (("any", "z"), ("", "0"))]
@@ -502,8 +505,9 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
     keys = sorted(by_key)
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
     choices = [_key_values(key, by_key[key], now) for key in keys]
-    links = [(key, variable) for key in keys for condition in by_key[key] for value in condition.values
-             for variable in _VARIABLE.findall(value)]
+    links = [(condition.key_lower, variable) for condition in conditions for value in condition.values
+             for variable in _VARIABLE.findall(value)
+             if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)]
     if not links:
         return keys, spelling, choices
     return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller)
@@ -514,19 +518,26 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
             ) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """:func:`_choices` where a condition's value is a policy variable (``aws:ResourceTag/team`` equal to
     ``${aws:PrincipalTag/team}``): the two keys must be able to take the same value. A variable the caller
-    sets becomes a free key of its own, and each key may take the other's values; one the request context
-    takes from the caller (``${aws:username}``) offers the condition's key the caller's own value."""
+    sets becomes a free key of its own, and each key may take the other's values, or, when the condition's
+    key is one the request context takes from the caller (``aws:PrincipalAccount``), the caller's value of
+    it, its account or its name. A variable the request context takes from the caller (``${aws:username}``)
+    offers the condition's key the caller's own value."""
     own = build_context(caller)
     for key, variable in links:
         name = variable.partition(",")[0].strip()
         other = name.lower()
         if not caller_sets(variable):  # the caller's own value, if any, is one the condition's key may take
-            for value in own.get(other, ()):
+            for value in own.get(other, ()) if key in values else ():
                 if (value,) not in values[key]:
                     values[key].insert(-1, (value,))  # before absent, which stays last
             continue
         if other not in values:
             values[other], spelling[other] = [None], name
+        if key not in values:  # the caller's own key (aws:PrincipalAccount…), not one it chooses
+            for value in (*own.get(key, ()), caller.account, caller.name):
+                if value and (value,) not in values[other]:
+                    values[other].insert(-1, (value,))
+            continue
         for into, source in ((key, other), (other, key)):
             for choice in list(values[source]):
                 if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into]:

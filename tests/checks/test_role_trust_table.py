@@ -145,6 +145,19 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-roles-under-a-path-not-named-any", doc(allow(STAR, condition={
         "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops/*"},
         "StringNotLike": {"aws:PrincipalArn": "*/any*"}})), None, ":role/ops/"),
+    # --- conditions whose values are policy variables ------------------------------------------------
+    # A role of the same name in any account: the variable is each caller's own account.
+    ("star-same-role-name-any-account", doc(allow(STAR, condition={
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/deployer"}})), None, "555555555555"),
+    # The caller's own tag sets the account the condition asks for: anyone can meet it.
+    ("star-account-from-principal-tag", doc(allow(STAR, condition={
+        "StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalTag/account}"}})), None, "555555555555"),
+    # The ExternalId the caller passes must equal a tag the caller carries: both are the caller's.
+    ("star-external-id-from-principal-tag", doc(allow(STAR, condition={
+        "StringEquals": {"sts:ExternalId": "${aws:PrincipalTag/external-id}"}})), None, "555555555555"),
+    # Only a principal named in the policy, with the variable left to the evaluator: the login account's.
+    ("login-with-tag-equals-username", doc(allow(LOGIN, condition={
+        "StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}})), None, None),
 ]
 
 

@@ -43,14 +43,15 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 ACCOUNTS = (L, D, X, Y)
 NAMES = ("Admin", "bob", "ReadOnly", "ops/ReadOnly", "team/Admin", "Admzn", "x")
 KEYS_AND_VALUES = {
-    "aws:PrincipalAccount": (L, D, X, "98765432109?", "*"),
+    "aws:PrincipalAccount": (L, D, X, "98765432109?", "*", "${aws:PrincipalTag/account}"),
     "aws:PrincipalArn": (f"arn:aws:iam::{L}:*", f"arn:aws:iam::{X}:role/Admin", "arn:aws:iam::*:role/Admin",
-                         f"arn:aws:iam::{L}:user/bob", "arn:aws:iam::*:*/a*", "*/any*", "arn:aws:iam::*:role/*"),
+                         f"arn:aws:iam::{L}:user/bob", "arn:aws:iam::*:*/a*", "*/any*", "arn:aws:iam::*:role/*",
+                         "arn:aws:iam::${aws:PrincipalAccount}:role/Admin"),
     "aws:PrincipalOrgID": ("o-abc", "o-*"),
     "aws:SourceIp": ("203.0.113.0/24", "10.0.0.0/8"),
     "aws:MultiFactorAuthPresent": ("true", "false"),
-    "sts:ExternalId": ("s3cr3t", "x*"),
-    "aws:PrincipalTag/team": ("ops", "dev"),
+    "sts:ExternalId": ("s3cr3t", "x*", "${aws:PrincipalTag/team}"),
+    "aws:PrincipalTag/team": ("ops", "dev", "${aws:username}"),
     "aws:TagKeys": ("team", "env"),
 }
 OPERATORS = {
@@ -123,6 +124,7 @@ def concrete_contexts(draw: st.DrawFn) -> dict[str, Any]:
         "aws:MultiFactorAuthPresent": ("true", "false"),
         "sts:ExternalId": ("s3cr3t", "xyz", "nope"),
         "aws:PrincipalTag/team": ("ops", "dev", "qa"),
+        "aws:PrincipalTag/account": (*ACCOUNTS, "555555555555"),
         "aws:TagKeys": (["team"], ["env"], ["team", "env"], ["other"]),
     }
     chosen = draw(st.lists(st.sampled_from(sorted(pool)), max_size=4, unique=True))
