@@ -248,16 +248,22 @@ def _principal_arn_limits(conditions: Sequence[Condition]) -> _Limits | None:
 
 
 def _deny_limits(trust: Policy) -> _Limits | None:
-    """What the trust's Deny statements that name everyone (``*``) and read only aws:PrincipalArn ask of a
-    caller's ARN for them not to apply: each StringLike-like condition's patterns to avoid, each Not-form's
-    patterns to match one of. None when such a Deny has no condition (it refuses everyone). Other Deny
+    """What the trust's Deny statements that name everyone (``*``, or a NotPrincipal) and read only
+    aws:PrincipalArn ask of a caller's ARN for them not to apply: each StringLike-like condition's patterns to
+    avoid, each Not-form's patterns to match one of. None when such a Deny has no condition: it refuses
+    everyone (but the principals a NotPrincipal names, which are among the representatives). Other Deny
     statements are left to the evaluator."""
     any_of: list[tuple[str, ...]] = []
     none_of: list[str] = []
     for statement in trust.statements:
-        if (statement.effect is not Effect.DENY or statement.principal is None
-                or not any(p.form is PrincipalForm.ANY for p in statement.principal.principals)
-                or not covers_action(statement, ASSUME_ROLE)):
+        if statement.effect is not Effect.DENY or not covers_action(statement, ASSUME_ROLE):
+            continue
+        if statement.principal is not None:
+            everyone = any(p.form is PrincipalForm.ANY for p in statement.principal.principals)
+        else:  # a NotPrincipal of "*" leaves nobody to deny
+            everyone = statement.not_principal is not None and not any(
+                p.form is PrincipalForm.ANY for p in statement.not_principal.principals)
+        if not everyone:
             continue
         if not statement.conditions:
             return None

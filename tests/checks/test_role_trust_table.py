@@ -145,6 +145,19 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-roles-under-a-path-not-named-any", doc(allow(STAR, condition={
         "StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops/*"},
         "StringNotLike": {"aws:PrincipalArn": "*/any*"}})), None, ":role/ops/"),
+    # A Deny on everyone but the login account whose condition catches the representatives' fresh name
+    # ("any") and the login account: a user of another name in any other account gets through.
+    ("star-deny-notprincipal-catches-fresh-names", doc(allow(STAR), {
+        "Effect": "Deny", "NotPrincipal": LOGIN, "Action": "sts:AssumeRole",
+        "Condition": {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{L}:*", "arn:aws:iam::*:*/a*"]}}}), None, ":user/"),
+    ("vendor-deny-notprincipal-catches-fresh-names", doc(allow({"AWS": X}), {
+        "Effect": "Deny", "NotPrincipal": LOGIN, "Action": "sts:AssumeRole",
+        "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"}}}), None, X),
+    # An account in a Deny's NotPrincipal exempts the account's root alone, not its users and roles
+    # (reference_policies_elements_notprincipal): the vendor's principals are all refused.
+    ("vendor-account-in-notprincipal-exempts-only-its-root", doc(
+        allow({"AWS": X}, condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"}}),
+        {"Effect": "Deny", "NotPrincipal": {"AWS": X}, "Action": "sts:AssumeRole"}), None, None),
     # --- conditions whose values are policy variables ------------------------------------------------
     # A role of the same name in any account: the variable is each caller's own account.
     ("star-same-role-name-any-account", doc(allow(STAR, condition={
