@@ -398,16 +398,21 @@ def _principal_arn_condition(limits: list[tuple[str, str]]) -> dict[str, Any]:
     return condition
 
 
+# a Deny on everyone, or on everyone but the login account (which the small universe's callers are not in)
+_DENIED = st.sampled_from(({"Principal": {"AWS": "*"}}, {"NotPrincipal": {"AWS": f"arn:aws:iam::{L}:root"}}))
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(({"AWS": "*"}, {"AWS": X}, "*")), st.none() | arn_limits,
-       st.lists(arn_limits.map(lambda limits: limits[:1]), max_size=2))
+       st.lists(st.tuples(arn_limits.map(lambda limits: limits[:1]), _DENIED), max_size=2))
 def test_trust_verdicts_are_exact_over_a_small_universe(principal: Any, limits: list[tuple[str, str]] | None,
-                                                        denies: list[list[tuple[str, str]]]) -> None:
+                                                        denies: list[tuple[list[tuple[str, str]], dict[str, Any]]]
+                                                        ) -> None:
     allow: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
     if limits:
         allow["Condition"] = _principal_arn_condition(limits)
-    deny = [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
-             "Condition": _principal_arn_condition(d)} for d in denies]
+    deny = [{"Effect": "Deny", **denied, "Action": "sts:AssumeRole", "Condition": _principal_arn_condition(d)}
+            for d, denied in denies]
     trust = parse_policy({"Version": "2012-10-17", "Statement": [allow, *deny]}, kind=PolicyKind.TRUST)
     verdict = trust_violations(trust, ROLE, ALLOW, known_accounts=[L], now=NOW)
     if verdict.violations:
