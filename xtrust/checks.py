@@ -188,10 +188,13 @@ def _enumerated_trust_violations(trust: Policy, role: RoleRef, entries: Sequence
 
 def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Violation]) -> list[str]:
     """Callers the representatives may have missed: for each Allow statement that names every principal of
-    some account (an account or ``*``), that lets none of the violations found through, and that limits
-    aws:PrincipalArn, a user and a role ARN (_witness.role_witness) of such an account that its conditions
-    on aws:PrincipalArn admit and the allow list leaves out. The fresh names of the representatives
-    ("any") can fall under those conditions (``ArnNotLike arn:aws:iam::*:*/a*``) when other names do not."""
+    some account (an account or ``*``) and that lets none of the violations found through, a user and a role
+    ARN (_witness.role_witness) of such an account that its conditions on aws:PrincipalArn and
+    aws:PrincipalAccount admit, that the Deny statements on everyone spare (_deny_limits) and that the allow
+    list leaves out. The fresh names of the representatives ("any") can fall under conditions on
+    aws:PrincipalArn (``ArnNotLike arn:aws:iam::*:*/a*``) when other names do not; without one, they serve."""
+    if not any(c.key_lower == "aws:principalarn" for s in trust.statements for c in s.conditions):
+        return []  # nothing tells names apart: the representatives' fresh names serve
     granted = {ref.index for violation in found for ref in violation.allows}
     denied = _deny_limits(trust)
     if denied is None:
@@ -223,21 +226,26 @@ _Limits = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]
 
 
 def _principal_arn_limits(conditions: Sequence[Condition]) -> _Limits | None:
-    """What a statement's conditions on aws:PrincipalArn ask of the caller's ARN: groups of patterns it must
-    match one of (ArnLike, ArnEquals, StringLike, StringEquals, and their IfExists forms: the key is always
-    there for an IAM principal) and patterns it must match none of (their Not forms), as _witness patterns.
-    None when another operator or a set operator reads the key (the evaluator alone decides then), or when
-    no ARN can meet the conditions."""
+    """What a statement's conditions on aws:PrincipalArn and aws:PrincipalAccount ask of the caller's ARN:
+    groups of patterns it must match one of (ArnLike, ArnEquals, StringLike, StringEquals, and their IfExists
+    forms: the keys are always there for an IAM principal; an account ``A`` as ``arn:aws:iam::A:*``) and
+    patterns it must match none of (their Not forms), as _witness patterns. None when another operator or a
+    set operator reads the keys (the evaluator alone decides then), or when no ARN can meet the conditions."""
     any_of: list[tuple[str, ...]] = []
     none_of: list[str] = []
     for condition in conditions:
-        if condition.key_lower != "aws:principalarn":
+        if condition.key_lower not in ("aws:principalarn", "aws:principalaccount"):
             continue
         base = condition.operator.base
         family = base.name.replace("Not", "")
-        if condition.operator.qualifier is not None or family not in _ARN_LIMITS:
+        account = condition.key_lower == "aws:principalaccount"
+        if condition.operator.qualifier is not None or family not in (_ACCOUNT_LIMITS if account else _ARN_LIMITS):
             return None
-        patterns = tuple(p for p in map(_ARN_LIMITS[family], condition.values) if p is not None)
+        if account:
+            patterns = tuple(f"arn:aws:iam::{p}:*" for p in map(_ACCOUNT_LIMITS[family], condition.values)
+                             if p is not None)
+        else:
+            patterns = tuple(p for p in map(_ARN_LIMITS[family], condition.values) if p is not None)
         if base.negated:
             none_of += patterns
         elif not patterns:
@@ -287,6 +295,11 @@ def _literal(value: str) -> str | None:
 
 _ARN_LIMITS: Mapping[str, Callable[[str], str | None]] = {
     "ArnLike": arn_part_pattern, "ArnEquals": arn_part_pattern, "StringLike": str, "StringEquals": _literal}
+# aws:PrincipalAccount values: an account ID, or a pattern of one under StringLike; one with a ':' or a '/'
+# matches no account (and would not stay in the account part of an ARN pattern)
+_ACCOUNT_LIMITS: Mapping[str, Callable[[str], str | None]] = {
+    "StringLike": lambda value: None if ":" in value or "/" in value else value,
+    "StringEquals": lambda value: None if has_wildcard(value) or ":" in value or "/" in value else value}
 
 
 def _names_only_allowed(trust: Policy, entries: Sequence[str], allow: TrustAllow) -> bool:

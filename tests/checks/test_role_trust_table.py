@@ -158,6 +158,14 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("vendor-account-in-notprincipal-exempts-only-its-root", doc(
         allow({"AWS": X}, condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"}}),
         {"Effect": "Deny", "NotPrincipal": {"AWS": X}, "Action": "sts:AssumeRole"}), None, None),
+    # The project account's own principals, all but those named a…: the fresh name ("any") is refused, others
+    # get in.
+    ("star-own-account-names-not-starting-with-a", doc(allow(STAR, condition={
+        "StringEquals": {"aws:PrincipalAccount": D}, "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"}})),
+     None, f"{D}:"),
+    ("star-vendor-account-like-names-not-starting-with-a", doc(allow(STAR, condition={
+        "StringLike": {"aws:PrincipalAccount": "4444555566?6"}, "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/a*"}})),
+     None, "arn:aws:iam::4444555566"),
     # --- conditions whose values are policy variables ------------------------------------------------
     # A role of the same name in any account: the variable is each caller's own account.
     ("star-same-role-name-any-account", doc(allow(STAR, condition={
