@@ -30,10 +30,12 @@ from .callers import (
 )
 from .errors import InputError
 from .evaluate import (
+    _UNRESOLVED,
     _VARIABLE,
     Match,
     StatementRef,
     _not_principal_exempts,
+    _resolve,
     _side,
     build_context,
     covers_action,
@@ -44,7 +46,6 @@ from .findings import Counterexample, Finding
 from .inventory import Account, Grant, Group, Role, User
 from .model import Condition, Effect, Policy, PolicyKind, PrincipalForm, PrincipalKind, Statement, parse_policy
 from .representatives import (
-    CHARACTER_VARIABLES,
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
     Candidate,
@@ -257,10 +258,10 @@ def _principal_arn_limits(conditions: Sequence[Condition]) -> _Limits | None:
 
 def _deny_limits(trust: Policy) -> _Limits | None:
     """What the trust's Deny statements that name everyone (``*``, or a NotPrincipal) and read only
-    aws:PrincipalArn ask of a caller's ARN for them not to apply: each StringLike-like condition's patterns to
-    avoid, each Not-form's patterns to match one of. None when such a Deny has no condition: it refuses
-    everyone (but the principals a NotPrincipal names, which are among the representatives). Other Deny
-    statements are left to the evaluator."""
+    aws:PrincipalArn or aws:PrincipalAccount (_principal_arn_limits) ask of a caller's ARN for them not to
+    apply: each StringLike-like condition's patterns to avoid, each Not-form's patterns to match one of. None
+    when such a Deny has no condition: it refuses everyone (but the principals a NotPrincipal names, which are
+    among the representatives). Other Deny statements are left to the evaluator."""
     any_of: list[tuple[str, ...]] = []
     none_of: list[str] = []
     for statement in trust.statements:
@@ -563,8 +564,8 @@ def _variable_patterns(shapes: Sequence[_Shape]) -> tuple[str, ...]:
 def _binder(pattern: str, base: Mapping[str, tuple[str, ...]]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
     """A regular expression that matches the ARNs ``pattern`` matches for some values of the variables the
     caller sets, one group each (``v0``, ``v1``…), with the key of each group as the policy spells it; the
-    caller's own variables in place. None when another variable cannot be resolved (the pattern matches
-    nothing)."""
+    caller's own variables and the character escapes in place, as the evaluator resolves them
+    (evaluate._resolve). None when another variable cannot be resolved (the pattern matches nothing)."""
     pieces: list[str] = []
     keys: list[str] = []
     groups: dict[str, str] = {}
@@ -572,27 +573,20 @@ def _binder(pattern: str, base: Mapping[str, tuple[str, ...]]) -> tuple[re.Patte
     for found in _VARIABLE.finditer(pattern):
         pieces.append(glob_regex(pattern[last:found.start()]).pattern)
         last = found.end()
-        key, _, default = found.group(1).partition(",")
-        key = key.strip()
-        if key in CHARACTER_VARIABLES:
-            pieces.append(re.escape(key))
-        elif caller_sets(key):
-            group = groups.get(key.lower())
-            if group is None:
-                group = groups[key.lower()] = f"v{len(keys)}"
-                keys.append(key)
-                pieces.append(f"(?P<{group}>.*?)")
-            else:
-                pieces.append(f"(?P={group})")  # the same key again: the same value
-        else:
-            values = base.get(key.lower())
-            default = default.strip()
-            if values and len(values) == 1:
-                pieces.append(re.escape(values[0]))
-            elif len(default) >= 2 and default[0] == default[-1] == "'":
-                pieces.append(re.escape(default[1:-1]))
-            else:
+        if not caller_sets(found.group(1)):
+            value = _resolve(found.group(1), base)
+            if value is _UNRESOLVED:
                 return None
+            pieces.append(re.escape(value))
+            continue
+        key = found.group(1).partition(",")[0].strip()
+        group = groups.get(key.lower())
+        if group is None:
+            group = groups[key.lower()] = f"v{len(keys)}"
+            keys.append(key)
+            pieces.append(f"(?P<{group}>.*?)")
+        else:
+            pieces.append(f"(?P={group})")  # the same key again: the same value
     pieces.append(glob_regex(pattern[last:]).pattern)
     return re.compile("".join(pieces), re.DOTALL), tuple(keys)
 

@@ -44,11 +44,10 @@ from .callers import (
     parse_caller,
     whole_account,
 )
-from .evaluate import _VARIABLE, build_context
+from .evaluate import _LITERALS, _VARIABLE, build_context
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
 
 __all__ = [
-    "CHARACTER_VARIABLES",
     "MAX_CONTEXTS",
     "PRINCIPAL_KEYS",
     "SERVICE_CALL_KEYS",
@@ -228,7 +227,7 @@ def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
     matches (a stranger's included), the rest with a fresh name, ``?`` with a letter or a digit."""
     # A variable may stand for anything here (${aws:PrincipalAccount}: each caller's own account); the
     # evaluator resolves it for each caller.
-    pattern = _VARIABLE.sub(lambda found: found.group(1) if found.group(1) in CHARACTER_VARIABLES else "*", pattern)
+    pattern = _VARIABLE.sub(lambda found: _LITERALS.get(found.group(1), "*"), pattern)
     parts = _ARN_PARTS.match(pattern)
     if not parts:
         return [_instantiate(pattern, star, single) for star, single in (("any", "z"), ("", "0"))]
@@ -475,16 +474,13 @@ def context_count(conditions: Sequence[Condition], caller: Caller, now: datetime
     return count
 
 
-CHARACTER_VARIABLES = frozenset({"*", "?", "$"})  # ${*}, ${?} and ${$}: the character itself
-
-
 def caller_sets(variable: str) -> bool:
     """Whether the caller chooses the value of the policy variable ``${variable}`` (``key`` or ``key,
     'default'``), which can then take any value: tags, request keys and the other keys a caller sets, which
     never narrow who (docs/iam-reference.md); not a character escape, nor a key the request context takes
     from the caller (aws:username, aws:PrincipalArn…), the clock or a calling service."""
     key = variable.partition(",")[0].strip()
-    if key in CHARACTER_VARIABLES:
+    if key in _LITERALS:  # ${*}, ${?} and ${$}: the character itself
         return False
     key = key.lower()
     return key not in PRINCIPAL_KEYS and key not in TIME_KEYS and key not in SERVICE_CALL_KEYS
