@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
+from itertools import repeat
 from typing import Any, TypeGuard
 from urllib.parse import unquote
 
@@ -313,6 +314,7 @@ def _is_object(value: Any) -> TypeGuard[Mapping[str, Any]]:
 
 
 _STATEMENT_KEY_SET = frozenset(_STATEMENT_KEYS)
+_EXCLUSIVE = (("Principal", "NotPrincipal"), ("Action", "NotAction"), ("Resource", "NotResource"))
 _EFFECTS = {effect.value: effect for effect in Effect}
 _PRINCIPAL_KINDS = {kind.value: kind for kind in PrincipalKind}
 
@@ -372,9 +374,9 @@ class _Parser:
         effect = _EFFECTS.get(raw["Effect"]) if type(raw["Effect"]) is str else None
         if effect is None:
             raise self.fail(f"Effect must be 'Allow' or 'Deny', not {raw['Effect']!r}", f"{pointer}/Effect")
-        self.exclusive(raw, "Principal", "NotPrincipal", pointer)
-        self.exclusive(raw, "Action", "NotAction", pointer)
-        self.exclusive(raw, "Resource", "NotResource", pointer)
+        for a, b in _EXCLUSIVE:
+            if a in raw and b in raw:
+                raise self.fail(f"a statement may not have both '{a}' and '{b}'", f"{pointer}/{b}")
         if "Action" not in raw and "NotAction" not in raw:
             raise self.fail("missing required element 'Action' or 'NotAction'", pointer)
         has_principal = "Principal" in raw or "NotPrincipal" in raw
@@ -386,29 +388,28 @@ class _Parser:
                 raise self.fail(f"an identity policy may not have '{key}'", f"{pointer}/{key}")
             if "Resource" not in raw and "NotResource" not in raw:
                 raise self.fail("missing required element 'Resource' or 'NotResource'", pointer)
+        # each element is read only when present (a statement has two or three of the six)
         return Statement(
             index=index,
             effect=effect,
             sid=sid,
-            principal=self.principals(raw, "Principal", pointer),
-            not_principal=self.principals(raw, "NotPrincipal", pointer),
-            action=self.actions(raw, "Action", pointer),
-            not_action=self.actions(raw, "NotAction", pointer),
-            resource=self.items(raw, "Resource", pointer),
-            not_resource=self.items(raw, "NotResource", pointer),
-            conditions=self.conditions(raw.get("Condition"), f"{pointer}/Condition") if "Condition" in raw else (),
+            principal=self.principals(raw, "Principal", pointer) if "Principal" in raw else None,
+            not_principal=self.principals(raw, "NotPrincipal", pointer) if "NotPrincipal" in raw else None,
+            action=self.actions(raw, "Action", pointer) if "Action" in raw else None,
+            not_action=self.actions(raw, "NotAction", pointer) if "NotAction" in raw else None,
+            resource=self.items(raw, "Resource", pointer) if "Resource" in raw else None,
+            not_resource=self.items(raw, "NotResource", pointer) if "NotResource" in raw else None,
+            conditions=self.conditions(raw["Condition"], f"{pointer}/Condition") if "Condition" in raw else (),
             pointer=pointer,
             written=tuple(raw),
         )
-
-    def exclusive(self, raw: Mapping[str, Any], a: str, b: str, pointer: str) -> None:
-        if a in raw and b in raw:
-            raise self.fail(f"a statement may not have both '{a}' and '{b}'", f"{pointer}/{b}")
 
     def strings(self, value: Any, pointer: str, what: str) -> tuple[tuple[str, ...], bool]:
         if isinstance(value, str):
             return (value,), True
         if isinstance(value, list):
+            if value and all(map(isinstance, value, repeat(str))):  # the usual, checked at once
+                return tuple(value), False
             for i, item in enumerate(value):
                 if not isinstance(item, str):
                     raise self.fail(f"{what} values must be strings, not {_type_name(item)}", f"{pointer}/{i}")
@@ -420,7 +421,10 @@ class _Parser:
     def items(self, raw: Mapping[str, Any], key: str, pointer: str) -> Items | None:
         if key not in raw:
             return None
-        values, scalar = self.strings(raw[key], f"{pointer}/{key}", key)
+        value = raw[key]
+        if type(value) is str:
+            return Items((value,), True)
+        values, scalar = self.strings(value, f"{pointer}/{key}", key)
         return Items(values, scalar)
 
     def actions(self, raw: Mapping[str, Any], key: str, pointer: str) -> Items | None:
@@ -437,11 +441,10 @@ class _Parser:
         if key not in raw:
             return None
         value = raw[key]
-        here = f"{pointer}/{key}"
         if value == "*":
             return PrincipalSet((_principal(PrincipalKind.AWS, "*"),), star=True)
         if not _is_object(value) or not value:
-            raise self.fail(f"{key} must be \"*\" or a non-empty object of principal types", here)
+            raise self.fail(f"{key} must be \"*\" or a non-empty object of principal types", f"{pointer}/{key}")
         found: list[Principal] = []
         scalars: set[PrincipalKind] = set()
         for type_name, values in value.items():
@@ -449,16 +452,20 @@ class _Parser:
             if kind is None:
                 raise self.fail(
                     f"unknown principal type {type_name!r} (expected AWS, Service, Federated or CanonicalUser)",
-                    f"{here}/{_escape(str(type_name))}",
+                    f"{pointer}/{key}/{_escape(str(type_name))}",
                 )
-            strings, scalar = self.strings(values, f"{here}/{type_name}", f"{key} {type_name}")
+            if type(values) is str:
+                strings, scalar = (values,), True
+            else:
+                strings, scalar = self.strings(values, f"{pointer}/{key}/{type_name}", f"{key} {type_name}")
             if scalar:
                 scalars.add(kind)
             for i, text in enumerate(strings):
                 try:
                     found.append(_principal(kind, text))
                 except ValueError as exc:
-                    raise self.fail(str(exc), f"{here}/{type_name}" if scalar else f"{here}/{type_name}/{i}") from None
+                    here = f"{pointer}/{key}/{type_name}"
+                    raise self.fail(str(exc), here if scalar else f"{here}/{i}") from None
         return PrincipalSet(tuple(found), star=False, scalars=frozenset(scalars))
 
     def conditions(self, block: Any, pointer: str) -> tuple[Condition, ...]:

@@ -13,6 +13,7 @@ import marshal
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -66,21 +67,15 @@ class _Reader:
             raise self.fail(f"{pointer}/{key}", "missing" if value is None else "expected a string")
         return value
 
-    def names(self, entry: Mapping[str, Any], name_key: str, pointer: str) -> tuple[str, str, str]:
-        """The Arn, the name (under ``name_key``) and the Path (``/`` when absent) of a role, group or user."""
-        arn, name, path = entry.get("Arn"), entry.get(name_key), entry.get("Path", "/")
-        if type(arn) is str and type(name) is str and type(path) is str:  # else: say which one is wrong
-            return arn, name, path
-        return (self.text(entry, "Arn", pointer), self.text(entry, name_key, pointer),
-                self.text(entry, "Path", pointer, "/"))
-
     def array(self, entry: Mapping[str, Any], key: str, pointer: str) -> list[Any]:
         value = entry.get(key, [])
         if not isinstance(value, list):
             raise self.fail(f"{pointer}/{key}", "expected a list")
         return value
 
-    def policy(self, value: Any, pointer: str, kind: PolicyKind) -> Policy:
+    def policy(self, value: Any, kind: PolicyKind, prefix: str, index: int | str = "", suffix: str = "") -> Policy:
+        """The parsed document ``value``, at the JSON pointer ``prefix + str(index) + suffix`` (put together
+        only to name it in an error: most documents are read without one)."""
         # The same document repeats across roles and groups: parse it once, keyed by its text. A string is
         # its own key; an object is keyed by its marshal serialisation, which loads back to an equal value
         # (so two documents that share a key are equal), and costs half of repr (format 2: no back-references,
@@ -89,38 +84,45 @@ class _Reader:
         cached = self.cache.get(key)
         if cached is None:
             if value is None:
-                raise self.fail(pointer, "missing policy document")
+                raise self.fail(f"{prefix}{index}{suffix}", "missing policy document")
             try:
                 cached = parse_policy(value, kind=kind)
             except PolicyError as exc:
-                raise exc.within(self.source, pointer) from None
+                raise exc.within(self.source, f"{prefix}{index}{suffix}") from None
             self.cache[key] = cached
         return cached
 
-    def inline(self, entry: Mapping[str, Any], key: str, pointer: str) -> tuple[InlinePolicy, ...]:
-        if not entry.get(key):  # absent or empty: nothing to read (anything else is checked below)
-            if key in entry and not isinstance(entry[key], list):
-                raise self.fail(f"{pointer}/{key}", "expected a list")
+    def inline(self, entry: Mapping[str, Any], key: str, listed: str, index: int) -> tuple[InlinePolicy, ...]:
+        """The inline policies under ``key`` of entry ``index`` of the list ``listed``."""
+        items = entry.get(key)
+        if not items or not isinstance(items, list):  # absent or empty: nothing to read; else a mistake
+            if key in entry and not isinstance(items, list):
+                raise self.fail(f"/{listed}/{index}/{key}", "expected a list")
             return ()
+        prefix = f"/{listed}/{index}/{key}/"
         out = []
-        for i, item in enumerate(self.array(entry, key, pointer)):
-            here = f"{pointer}/{key}/{i}"
-            item = self.obj(item, here)
-            name = self.text(item, "PolicyName", here)
-            out.append(InlinePolicy(name, self.policy(item.get("PolicyDocument"), f"{here}/PolicyDocument",
-                                                      PolicyKind.IDENTITY)))
+        for i, item in enumerate(items):
+            name = item.get("PolicyName") if type(item) is dict else None
+            if type(name) is not str:  # not the usual: the slow way, which says what is wrong
+                here = f"{prefix}{i}"
+                item = self.obj(item, here)
+                name = self.text(item, "PolicyName", here)
+            out.append(InlinePolicy(name, self.policy(item.get("PolicyDocument"), PolicyKind.IDENTITY, prefix, i,
+                                                      "/PolicyDocument")))
         return tuple(out)
 
-    def attached(self, entry: Mapping[str, Any], pointer: str) -> tuple[str, ...]:
+    def attached(self, entry: Mapping[str, Any], listed_in: str, index: int) -> tuple[str, ...]:
+        """The ARNs of the managed policies attached to entry ``index`` of the list ``listed_in``."""
         listed = entry.get("AttachedManagedPolicies")
         if not listed:
             if "AttachedManagedPolicies" in entry and not isinstance(listed, list):
-                raise self.fail(f"{pointer}/AttachedManagedPolicies", "expected a list")
+                raise self.fail(f"/{listed_in}/{index}/AttachedManagedPolicies", "expected a list")
             return ()
         if type(listed) is list:  # the usual: objects with a string PolicyArn
             arns: list[Any] = [item.get("PolicyArn") for item in listed if type(item) is dict]
             if len(arns) == len(listed) and all(type(arn) is str for arn in arns):
                 return tuple(arns)
+        pointer = f"/{listed_in}/{index}"
         out = []
         for i, item in enumerate(self.array(entry, "AttachedManagedPolicies", pointer)):
             arn = item.get("PolicyArn") if type(item) is dict else None
@@ -129,6 +131,18 @@ class _Reader:
                 arn = self.text(self.obj(item, here), "PolicyArn", here)
             out.append(arn)
         return tuple(out)
+
+    def entry(self, raw: Any, listed: str, index: int, name_key: str) -> tuple[Mapping[str, Any], str, str, str]:
+        """Entry ``index`` of the list ``listed`` (an object), and its Arn, its name (under ``name_key``) and
+        its Path (``/`` when absent)."""
+        if type(raw) is dict:
+            arn, name, path = raw.get("Arn"), raw.get(name_key), raw.get("Path", "/")
+            if type(arn) is str and type(name) is str and type(path) is str:
+                return raw, arn, name, path
+        here = f"/{listed}/{index}"  # something is unusual: the slow way, which says what is wrong
+        entry = self.obj(raw, here)
+        return (entry, self.text(entry, "Arn", here), self.text(entry, name_key, here),
+                self.text(entry, "Path", here, "/"))
 
 
 def _fingerprint(document: Any) -> bytes | str:
@@ -146,30 +160,28 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
         raise reader.fail("", f"not a get-account-authorization-details document (none of {', '.join(SNAPSHOT_KEYS)})")
     roles, groups, users = [], [], []
     for i, raw in enumerate(reader.array(top, "RoleDetailList", "")):
-        here = f"/RoleDetailList/{i}"
-        entry = reader.obj(raw, here)
-        arn, name, path = reader.names(entry, "RoleName", here)
+        entry, arn, name, path = reader.entry(raw, "RoleDetailList", i, "RoleName")
         roles.append(Role(
             arn, name, path,
-            reader.policy(entry.get("AssumeRolePolicyDocument"), f"{here}/AssumeRolePolicyDocument", PolicyKind.TRUST),
-            reader.inline(entry, "RolePolicyList", here),
-            reader.attached(entry, here),
+            reader.policy(entry.get("AssumeRolePolicyDocument"), PolicyKind.TRUST, "/RoleDetailList/", i,
+                          "/AssumeRolePolicyDocument"),
+            reader.inline(entry, "RolePolicyList", "RoleDetailList", i),
+            reader.attached(entry, "RoleDetailList", i),
         ))
     for i, raw in enumerate(reader.array(top, "GroupDetailList", "")):
-        here = f"/GroupDetailList/{i}"
-        entry = reader.obj(raw, here)
-        arn, name, path = reader.names(entry, "GroupName", here)
-        groups.append(Group(arn, name, path, reader.inline(entry, "GroupPolicyList", here),
-                            reader.attached(entry, here)))
+        entry, arn, name, path = reader.entry(raw, "GroupDetailList", i, "GroupName")
+        groups.append(Group(arn, name, path, reader.inline(entry, "GroupPolicyList", "GroupDetailList", i),
+                            reader.attached(entry, "GroupDetailList", i)))
     for i, raw in enumerate(reader.array(top, "UserDetailList", "")):
-        here = f"/UserDetailList/{i}"
-        entry = reader.obj(raw, here)
-        member_of = reader.array(entry, "GroupList", here)
-        if not all(isinstance(name, str) for name in member_of):
-            raise reader.fail(f"{here}/GroupList", "expected a list of group names")
-        arn, name, path = reader.names(entry, "UserName", here)
-        users.append(User(arn, name, path, reader.inline(entry, "UserPolicyList", here), reader.attached(entry, here),
-                          tuple(member_of)))
+        member_of = raw.get("GroupList", []) if type(raw) is dict else None
+        if type(member_of) is not list or not all(map(isinstance, member_of, repeat(str))):
+            here = f"/UserDetailList/{i}"  # not the usual list of names: the slow way, which says what is wrong
+            member_of = reader.array(reader.obj(raw, here), "GroupList", here)
+            if not all(isinstance(name, str) for name in member_of):
+                raise reader.fail(f"{here}/GroupList", "expected a list of group names")
+        entry, arn, name, path = reader.entry(raw, "UserDetailList", i, "UserName")
+        users.append(User(arn, name, path, reader.inline(entry, "UserPolicyList", "UserDetailList", i),
+                          reader.attached(entry, "UserDetailList", i), tuple(member_of)))
     policies = _Policies()
     for i, raw in enumerate(reader.array(top, "Policies", "")):
         here = f"/Policies/{i}"
@@ -193,7 +205,8 @@ def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: s
         versions.append(PolicyVersion(
             version_id=reader.text(version, "VersionId", there),
             is_default=bool(version.get("IsDefaultVersion", False)),
-            document=None if document is None else reader.policy(document, f"{there}/Document", PolicyKind.IDENTITY),
+            document=None if document is None else reader.policy(document, PolicyKind.IDENTITY, there,
+                                                                 suffix="/Document"),
             created=str(version.get("CreateDate", "")),
         ))
     return ManagedPolicy(
