@@ -454,6 +454,7 @@ class _Parser:
                     f"unknown principal type {type_name!r} (expected AWS, Service, Federated or CanonicalUser)",
                     f"{pointer}/{key}/{_escape(str(type_name))}",
                 )
+            strings: tuple[str, ...]
             if type(values) is str:
                 strings, scalar = (values,), True
             else:
