@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,17 @@ def test_a_snapshot_scan_leaves_the_collector_paused_only_when_the_process_ends(
     finally:
         gc.enable()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reader_that_goes_away_gets_one_line_and_exit_2(fmt: str) -> None:
+    """``xtrust scan … | head -1``: the process ends with one line on standard error, no traceback."""
+    world = sorted(str(p) for p in (ROOT / "examples" / "world").glob("*.json"))
+    process = subprocess.Popen([sys.executable, "-m", "xtrust", "scan", "--rules", str(ROOT / "rules" / "seed.yaml"),
+                                "--snapshot", *world, "--format", fmt], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the report is written: the scan takes far longer than this
+    error = process.stderr.read()
+    assert process.wait(timeout=120) == 2
+    assert error.startswith("xtrust: error: standard output") and error.count("\n") == 1, error
