@@ -22,7 +22,7 @@ from .cli_fix import add_commands as add_fix_commands
 from .cli_live import add_live_options, live_options, live_sources, positive_count, resolve_projects
 from .errors import PolicyError, RulesError, ScanError, XtrustError
 from .evaluate import explain
-from .findings import ErrorEntry, Report
+from .findings import ErrorEntry, Finding, Report
 from .model import PolicyKind, load_document, parse_policy
 from .progress import progress_for
 from .render import format_decision
@@ -179,7 +179,9 @@ def _scan_command(args: argparse.Namespace) -> int:
     if args.snapshot and kept is None:
         # The rules are loaded while other processes already read the snapshot files.
         jobs = args.jobs if args.jobs is not None else default_jobs(args.snapshot)
-        report = scan_snapshots(load, args.snapshot, jobs=jobs)
+        # The JSON report's text of each finding is written by the process that found it (Finding.json_text)
+        prepare = _json_text if "json" in (args.format or ()) else None
+        report = scan_snapshots(load, args.snapshot, jobs=jobs, prepare=prepare)
     elif args.snapshot and kept is not None:  # the accounts are kept for planning: one process
         rules = load()
         report = scan(rules, kept.sources(snapshot_sources(args.snapshot)))
@@ -195,6 +197,10 @@ def _scan_command(args: argparse.Namespace) -> int:
         report = with_plan(report, plan_fixes(rules, kept.accounts, report.active))
     _write_reports(report, args.format, args.output, args.output_dir)
     return _exit_code(report, Severity(args.fail_on))
+
+
+def _json_text(finding: Finding) -> str:
+    return finding.json_text
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from .rules import Rule, Severity
@@ -75,6 +76,15 @@ class Finding:
     def with_fix(self, fix: Mapping[str, Any] | None) -> Finding:
         return replace(self, fix=fix)
 
+    @cached_property
+    def json_text(self) -> str:
+        """:meth:`to_json` as the JSON report writes it, in its place in the list of findings. Worked out once;
+        in a parallel scan by the process that found it (``scan_snapshots(prepare=…)``), the text travelling
+        back with it, so that the report is not written all by one process at the end."""
+        from .report.json import FINDING_INDENT, indented
+
+        return indented(self.to_json(), FINDING_INDENT)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id,
@@ -129,10 +139,12 @@ class Report:
     def complete(self) -> bool:
         return not self.errors
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, finding: Callable[[Finding], Any] = Finding.to_json) -> dict[str, Any]:
+        """The report as JSON values; ``finding`` gives each finding's (the JSON report passes text it has
+        already written)."""
         return {
             "version": REPORT_VERSION,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [finding(f) for f in self.findings],
             "errors": [e.to_json() for e in self.errors],
             "summary": {
                 "accounts": list(self.accounts),

@@ -122,6 +122,7 @@ def scan_snapshots(
     now: datetime | None = None,
     today: date | None = None,
     require_all: bool = True,
+    prepare: Callable[[Finding], object] | None = None,
 ) -> Report:
     """``scan`` of snapshot files.
 
@@ -129,6 +130,10 @@ def scan_snapshots(
     ``jobs - 1`` forked from it (where the platform forks and no other thread is running; otherwise one
     after the other). ``rules`` may be a function that returns them: it is called in this process while
     the others already read their files. The report, and the error for bad input, are the same either way.
+
+    ``prepare`` is called once on each finding, in this process, as soon as it has no file left of its own:
+    on its findings, then on the helpers' as they send them, file by file, while they finish their last
+    files. For work on findings that need not wait for the last file, such as :attr:`Finding.json_text`.
     """
     files = [str(p) for p in paths]
     jobs = min(jobs, len(files))
@@ -137,7 +142,7 @@ def scan_snapshots(
     if queue is None:
         ruleset = rules() if callable(rules) else rules
         return scan(ruleset, snapshot_sources(files), now=moment, today=today, require_all=require_all)
-    ruleset, results = _in_processes(rules, files, queue, moment, today, jobs)
+    ruleset, results = _in_processes(rules, files, queue, moment, today, jobs, prepare)
     seen: dict[str, str] = {}
 
     def outcomes() -> Iterator[_Outcome | ScanError]:
@@ -240,7 +245,8 @@ _INDEX = 4  # bytes per file index in the queue
 
 
 def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], queue: int, moment: datetime,
-                  today: date | None, jobs: int) -> tuple[RuleSet, list[_Outcome | _Failure]]:
+                  today: date | None, jobs: int,
+                  prepare: Callable[[Finding], object] | None) -> tuple[RuleSet, list[_Outcome | _Failure]]:
     """Every file read and checked by this process and ``jobs - 1`` forked helpers, each taking the next
     index from ``queue`` (:func:`_queue`, which this closes); the results in the order of ``paths``.
 
@@ -256,8 +262,11 @@ def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], queu
         for helper in helpers:
             helper.send(sent)
         results: dict[int, _Outcome | _Failure] = dict(_work(paths, queue, lambda: ruleset, moment, today))
+        # What is left is the helpers' last files: meanwhile this process prepares the findings it has, its
+        # own and those the helpers sent as they went
+        _prepared(results.values(), prepare)
         for helper in helpers:
-            results.update(helper.results())
+            results.update(helper.results(prepare))
     finally:  # after an error here (bad rules, an interrupt): the helpers still running are stopped
         os.close(queue)
         for helper in helpers:
@@ -331,20 +340,33 @@ class _Helper:
         os.close(self.rules_out)
         self.rules_out = -1
 
-    def results(self) -> list[tuple[int, _Outcome | _Failure]]:
+    def results(self, prepare: Callable[[Finding], object] | None) -> list[tuple[int, _Outcome | _Failure]]:
+        """What the helper found, file by file as it sends them (:class:`_Sender`), each prepared as it comes;
+        its end is None, or a traceback as text."""
+        received: list[tuple[int, _Outcome | _Failure]] = []
+        end: str | None = None
+        cut_short = False
         with os.fdopen(self.results_in, "rb") as stream:
             self.results_in = -1
-            got = stream.read()
+            while True:
+                try:
+                    item: tuple[int, _Outcome | _Failure] | str | None = pickle.load(stream)
+                except Exception:  # nothing more, or cut short, before the end: the helper died on the way
+                    cut_short = True
+                    break
+                if item is None or isinstance(item, str):
+                    end = item
+                    break
+                _prepared((item[1],), prepare)
+                received.append(item)
         _, status = os.waitpid(self.pid, 0)
         self.running = False
-        try:
-            received: list[tuple[int, _Outcome | _Failure]] | str = pickle.loads(got)
-        except Exception:  # nothing, or cut short: the helper died on the way
+        if cut_short:
             raise XtrustError(f"a worker process of the scan ended without its results (exit code "
                               f"{os.waitstatus_to_exitcode(status)}); run with --jobs 1 to scan in one "
                               "process") from None
-        if isinstance(received, str):
-            raise RuntimeError(f"a worker process of the scan failed:\n{received}")
+        if end is not None:
+            raise RuntimeError(f"a worker process of the scan failed:\n{end}")
         return received
 
     def stop(self) -> None:
@@ -363,8 +385,8 @@ class _Helper:
 
 def _helper(paths: list[str], queue: int, rules_in: int, results_out: int, moment: datetime,
             today: date | None) -> None:
-    """A forked helper: files from the queue until none is left, then its results to the parent (a traceback
-    as text for a bug, never raised here)."""
+    """A forked helper: files from the queue until none is left, each one's result sent to the parent as soon
+    as it is known, then None; a traceback as text for a bug (never raised here)."""
     import signal  # here and where helpers are stopped: the module costs a scan in one process for nothing
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to handle: it stops the helpers
@@ -376,17 +398,47 @@ def _helper(paths: list[str], queue: int, rules_in: int, results_out: int, momen
                 received.append(pickle.load(stream))  # EOFError when the parent gave up (bad rules): just stop
         return received[0]
 
+    sender = _Sender(results_out)
     try:
-        payload = pickle.dumps(list(_work(paths, queue, rules, moment, today)), pickle.HIGHEST_PROTOCOL)
+        for item in _work(paths, queue, rules, moment, today):
+            sender.send(item)
+        sender.send(None)
     except EOFError:
         return
     except Exception:  # a bug: the parent shows it
         import traceback
 
-        payload = pickle.dumps(traceback.format_exc())
-    with suppress(BrokenPipeError):  # the parent gave up (an interrupt, another helper's failure)
-        _write_all(results_out, payload)
-    os.close(results_out)  # the parent reads to the end: it need not wait for this process to exit
+        sender.send(traceback.format_exc())
+    finally:
+        sender.close()
+
+
+class _Sender:
+    """Sends a helper's results to the parent, in order, from a thread of its own: a result is larger than a
+    pipe holds, and the parent reads only once its own files are done, so that writing in the helper's
+    thread would stop it until then."""
+
+    def __init__(self, fd: int) -> None:
+        import queue
+
+        self._fd = fd
+        self._pending: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._write, name="xtrust-results", daemon=True)
+        self._thread.start()
+
+    def send(self, item: object) -> None:
+        self._pending.put(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+
+    def close(self) -> None:
+        """Once all that was sent is written: the parent reads to the end, so it need not wait for the exit."""
+        self._pending.put(None)
+        self._thread.join()
+        os.close(self._fd)
+
+    def _write(self) -> None:
+        with suppress(BrokenPipeError):  # the parent gave up (an interrupt, another helper's failure)
+            while (data := self._pending.get()) is not None:
+                _write_all(self._fd, data)
 
 
 def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: datetime,
@@ -405,6 +457,14 @@ def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: da
             except XtrustError as exc:
                 result = _Failure(str(exc), kind="policy" if isinstance(exc, PolicyError) else "input")
         yield index, result
+
+
+def _prepared(results: Iterable[_Outcome | _Failure], prepare: Callable[[Finding], object] | None) -> None:
+    if prepare is not None:
+        for result in results:
+            if isinstance(result, _Outcome):
+                for finding in result.findings:
+                    prepare(finding)
 
 
 def _heaviest_first(paths: list[str]) -> list[int]:

@@ -88,6 +88,31 @@ print(os.getpid(), len(report.findings))
     assert int(found) > 0
 
 
+def test_every_finding_is_prepared_once_as_the_results_come_in(tmp_path: Path) -> None:
+    """``prepare`` runs in this process on each finding once, this process's own and the helper's (sent
+    file by file), and what it keeps in them (the JSON report's text) stays with them in the report."""
+    rules, paths = _generated_world(tmp_path)
+    script = f"""
+import collections, os
+import xtrust.scan as scan
+from xtrust.rules import load_rules
+rules = load_rules({str(rules)!r})
+calls = collections.Counter()
+def prepare(finding):
+    calls[finding.account, finding.resource, os.getpid()] += 1
+    finding.json_text
+report = scan.scan_snapshots(rules, {list(map(str, paths))!r}, jobs=2, prepare=prepare)
+kept = sum("json_text" in vars(f) for f in report.findings)
+mine = {{pid for *_, pid in calls}} == {{os.getpid()}}
+print(len(report.findings), kept, len(calls), max(calls.values()), mine)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    found, kept, prepared, most, mine = done.stdout.split()
+    assert int(found) > 0 and kept == prepared == found and most == "1" and mine == "True"
+
+
 def _bad_world(tmp: Path) -> dict[str, str]:
     good = [Path(p) for p in WORLD]
     files = {
