@@ -20,11 +20,14 @@ import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ._glob import glob_match
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = ["BASE_OPERATORS", "BaseOperator", "Operator", "Qualifier", "evaluate_condition", "parse_operator"]
 
@@ -52,6 +55,8 @@ class BaseOperator:
 
 
 def _number(text: str) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation  # here: few policies compare numbers, and the module is large
+
     try:
         value = Decimal(text.strip())
     except (InvalidOperation, ValueError):

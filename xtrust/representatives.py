@@ -30,7 +30,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from ._glob import glob_match, has_wildcard
@@ -355,6 +354,8 @@ def resource_role_names(resource: str, username: str) -> tuple[str, ...]:
 
 
 def _numbers(values: Iterable[str]) -> list[str]:
+    from decimal import Decimal, InvalidOperation  # here: few policies compare numbers, and the module is large
+
     out = []
     for value in values:
         try:
@@ -418,6 +419,8 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     if key in TIME_KEYS:
         current = now.strftime("%Y-%m-%dT%H:%M:%SZ")
         if key == "aws:epochtime":
+            from decimal import Decimal
+
             epoch = int(now.timestamp())
             later = [v for v in _numbers(c for cond in conditions for c in cond.values) if Decimal(v) >= epoch]
             return [(str(epoch),), *((v,) for v in dict.fromkeys(later))]
