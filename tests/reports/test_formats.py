@@ -144,3 +144,17 @@ _json_values = st.recursive(
 @given(_json_values)
 def test_the_json_layout_is_json_dumps_with_an_indent_of_two(value: object) -> None:
     assert indented(value) == json.dumps(value, indent=2)
+
+
+@given(_json_values, st.sampled_from(["  ", "    "]))
+def test_a_value_written_to_go_inside_another_is_indented_as_json_dumps_would(value: object, indent: str) -> None:
+    assert indented(value, indent) == json.dumps(value, indent=2).replace("\n", "\n" + indent)
+
+
+def test_the_json_report_is_json_dumps_of_to_json_whatever_it_holds() -> None:
+    """The report is put together from each finding's json_text; a report json.dumps would write its own way
+    (a key that is not a string, given by a library caller) is still exactly json.dumps of its values."""
+    shown = Report(findings=(finding(), finding(resource="arn:aws:iam::123456789012:role/Other")))
+    assert render(shown, "json") == json.dumps(shown.to_json(), indent=2) + "\n"
+    odd = replace(shown, checked={1: 2})  # type: ignore[dict-item]
+    assert render(odd, "json") == json.dumps(odd.to_json(), indent=2) + "\n"
