@@ -173,3 +173,19 @@ def test_a_reader_that_goes_away_gets_one_line_and_exit_2(fmt: str) -> None:
     error = process.stderr.read()
     assert process.wait(timeout=120) == 2
     assert error.startswith("xtrust: error: standard output") and error.count("\n") == 1, error
+
+
+def test_the_command_loads_only_what_every_command_needs() -> None:
+    """Starting ``xtrust`` leaves out what only some commands or inputs use: PyYAML and jsonschema (rules),
+    boto3 (live reads), decimal (numeric conditions), hashlib and OpenSSL (finding ids, for reports), and
+    the fix planner. Each is imported where it is used; a scan is shared between processes only after the
+    start, so what the start loads is paid once, by one process, while the other core waits."""
+    script = ("import sys\nbefore = set(sys.modules)\nimport xtrust.cli\n"
+              "print(' '.join(sorted(set(sys.modules) - before)))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          check=True)
+    loaded = set(done.stdout.split())
+    assert loaded and "xtrust.scan" in loaded
+    heavy = {"yaml", "jsonschema", "boto3", "botocore", "decimal", "_decimal", "hashlib", "_hashlib", "xtrust.fix",
+             "xtrust.collect", "xtrust.apply", "multiprocessing"}
+    assert not loaded & heavy, sorted(loaded & heavy)
