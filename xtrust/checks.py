@@ -37,6 +37,7 @@ from .evaluate import (
     _not_principal_exempts,
     _resolve,
     _side,
+    _variable_key,
     build_context,
     covers_action,
     decide,
@@ -296,11 +297,18 @@ def _literal(value: str) -> str | None:
 
 _ARN_LIMITS: Mapping[str, Callable[[str], str | None]] = {
     "ArnLike": arn_part_pattern, "ArnEquals": arn_part_pattern, "StringLike": str, "StringEquals": _literal}
-# aws:PrincipalAccount values: an account ID, or a pattern of one under StringLike; one with a ':' or a '/'
-# matches no account (and would not stay in the account part of an ARN pattern)
+
+
+def _account_part(value: str) -> str | None:
+    """An aws:PrincipalAccount value as the account part of an ARN pattern; None for one with a ':' or a '/',
+    which matches no account (and would not stay in the account part)."""
+    return None if ":" in value or "/" in value else value
+
+
+# aws:PrincipalAccount values: an account ID, or a pattern of one under StringLike
 _ACCOUNT_LIMITS: Mapping[str, Callable[[str], str | None]] = {
-    "StringLike": lambda value: None if ":" in value or "/" in value else value,
-    "StringEquals": lambda value: None if has_wildcard(value) or ":" in value or "/" in value else value}
+    "StringLike": _account_part,
+    "StringEquals": lambda value: None if has_wildcard(value) else _account_part(value)}
 
 
 def _names_only_allowed(trust: Policy, entries: Sequence[str], allow: TrustAllow) -> bool:
@@ -579,7 +587,7 @@ def _binder(pattern: str, base: Mapping[str, tuple[str, ...]]) -> tuple[re.Patte
                 return None
             pieces.append(re.escape(value))
             continue
-        key = found.group(1).partition(",")[0].strip()
+        key = _variable_key(found.group(1))
         group = groups.get(key.lower())
         if group is None:
             group = groups[key.lower()] = f"v{len(keys)}"
@@ -626,7 +634,7 @@ def _names_fixed_by_conditions(patterns: Sequence[str], conditions: Sequence[Con
     names: list[str] = []
     for pattern in patterns:
         for variable in dict.fromkeys(_VARIABLE.findall(pattern)):
-            for value in by_key.get(variable.partition(",")[0].strip().lower(), ()):
+            for value in by_key.get(_variable_key(variable).lower(), ()):
                 names += resource_role_names(pattern.replace(f"${{{variable}}}", value), username)
     return list(dict.fromkeys(names))
 
@@ -1067,7 +1075,7 @@ class _Shape:
                 texts += condition.values
             for text in texts:
                 for name in _VARIABLE.findall(text):
-                    reads[name.partition(",")[0].strip().lower()] = None
+                    reads[_variable_key(name).lower()] = None
         return tuple(reads)
 
     @cached_property

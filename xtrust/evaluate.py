@@ -224,6 +224,12 @@ _LITERALS = {"*": "*", "?": "?", "$": "$"}
 _UNRESOLVED = object()
 
 
+def _variable_key(name: str) -> str:
+    """The key of a policy variable ``${name}`` (``key`` or ``key, 'default'``), as the policy spells it and
+    as _resolve reads it."""
+    return name.partition(",")[0].strip()
+
+
 def _resolve(name: str, context: Context) -> Any:
     """One ``${…}`` variable: its value, or _UNRESOLVED when the key is absent and there is no default."""
     key, _, default = name.partition(",")

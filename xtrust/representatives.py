@@ -43,7 +43,7 @@ from .callers import (
     parse_caller,
     whole_account,
 )
-from .evaluate import _LITERALS, _VARIABLE, build_context
+from .evaluate import _LITERALS, _VARIABLE, _variable_key, build_context
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
 
 __all__ = [
@@ -482,7 +482,7 @@ def caller_sets(variable: str) -> bool:
     'default'``), which can then take any value: tags, request keys and the other keys a caller sets, which
     never narrow who (docs/iam-reference.md); not a character escape, nor a key the request context takes
     from the caller (aws:username, aws:PrincipalArn…), the clock or a calling service."""
-    key = variable.partition(",")[0].strip()
+    key = _variable_key(variable)
     if key in _LITERALS:  # ${*}, ${?} and ${$}: the character itself
         return False
     key = key.lower()
@@ -523,7 +523,7 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
     offers the condition's key the caller's own value."""
     own = build_context(caller)
     for key, variable in links:
-        name = variable.partition(",")[0].strip()
+        name = _variable_key(variable)
         other = name.lower()
         if not caller_sets(variable):  # the caller's own value, if any, is one the condition's key may take
             for value in own.get(other, ()) if key in values else ():
