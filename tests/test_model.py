@@ -7,7 +7,10 @@ and https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -385,6 +388,43 @@ def test_parse_of_to_json_is_equal(document: Any) -> None:
     assert parse_policy(policy.to_json()) == policy
     assert parse_policy(policy.to_text()) == policy
     assert parse_policy(quote(policy.to_text(indent=2))) == policy
+
+
+def assert_as_constructed(value: Any) -> None:
+    """``value`` and every frozen value in it hold their fields and nothing else, and are equal, in their repr
+    too, to what their classes' constructors make of those fields: the parsers make them without calling the
+    constructors (``xtrust.model._made``)."""
+    pending, seen = [value], set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (tuple, list, frozenset)):
+            pending.extend(item)
+        elif isinstance(item, Mapping):
+            pending.extend(item.values())
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type) and id(item) not in seen:
+            seen.add(id(item))
+            names = [f.name for f in dataclasses.fields(item)]
+            cached = {name for name, attribute in vars(type(item)).items() if isinstance(attribute, cached_property)}
+            assert set(vars(item)) - cached == set(names), type(item)
+            twin = type(item)(**{name: getattr(item, name) for name in names})
+            assert twin == item and repr(twin) == repr(item)
+            pending.extend(getattr(item, name) for name in names)
+
+
+_EVERY_PRINCIPAL = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {
+        "AWS": [L, f"arn:aws:iam::{L}:root", f"arn:aws:iam::{L}:user/a/b", f"arn:aws:iam::{L}:role/r",
+                f"arn:aws:sts::{L}:assumed-role/r/s", f"arn:aws:sts::{L}:federated-user/f", "AIDAJQABLZS4A3QDU576Q"],
+        "Service": "ec2.amazonaws.com", "Federated": "cognito-identity.amazonaws.com",
+        "CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
+     "Action": "sts:AssumeRole"},
+    {"Effect": "Deny", "Principal": "*", "NotAction": "sts:AssumeRole"},
+]}
+
+
+@pytest.mark.parametrize("document", [*ROUND_TRIP, pytest.param(_EVERY_PRINCIPAL, id="every-principal-form")])
+def test_parsed_values_are_what_their_constructors_make(document: Any) -> None:
+    assert_as_constructed(parse_policy(document))
 
 
 def test_policy_values_are_hashable_and_comparable() -> None:

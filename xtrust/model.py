@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import repeat
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import unquote
 
 from .callers import is_account_id
@@ -308,6 +308,22 @@ def parse_policy(document: PolicyInput, *, kind: PolicyKind = PolicyKind.ANY, so
     return _Parser(kind, source).policy(load_document(document, source))
 
 
+_Value = TypeVar("_Value")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _made(cls: type[_Value], /, **fields: Any) -> _Value:
+    """``cls(**fields)`` for a frozen dataclass ``cls``, given every one of its fields, made without its
+    generated ``__init__``: that one sets each field through ``object.__setattr__``, and the parsers make
+    tens of thousands of values per account (a role or a statement costs twice as much that way). The value is
+    the same in every respect: tests/test_model.py and tests/scan/test_snapshot.py compare what the parsers
+    make with what the constructors make."""
+    value = _new(cls)
+    _set(value, "__dict__", fields)
+    return value
+
+
 def _is_object(value: Any) -> TypeGuard[Mapping[str, Any]]:
     """A JSON object: a dict, as JSON gives, asked first (a Mapping check is many times slower)."""
     return type(value) is dict or isinstance(value, Mapping)
@@ -349,15 +365,17 @@ class _Parser:
         raw = doc["Statement"]
         if _is_object(raw):
             statements = (self.statement(raw, 0, "/Statement"),)
-            return Policy(statements, version, policy_id, True, self.source)
+            return _made(Policy, statements=statements, version=version, id=policy_id, statement_is_object=True,
+                         source=self.source)
         if not isinstance(raw, list):
             raise self.fail(f"Statement must be an object or a list of objects, not {_type_name(raw)}", "/Statement")
-        return Policy(
-            tuple(self.statement(item, i, f"/Statement/{i}") for i, item in enumerate(raw)),
-            version,
-            policy_id,
-            False,
-            self.source,
+        return _made(
+            Policy,
+            statements=tuple(self.statement(item, i, f"/Statement/{i}") for i, item in enumerate(raw)),
+            version=version,
+            id=policy_id,
+            statement_is_object=False,
+            source=self.source,
         )
 
     def statement(self, raw: Any, index: int, pointer: str) -> Statement:
@@ -389,7 +407,8 @@ class _Parser:
             if "Resource" not in raw and "NotResource" not in raw:
                 raise self.fail("missing required element 'Resource' or 'NotResource'", pointer)
         # each element is read only when present (a statement has two or three of the six)
-        return Statement(
+        return _made(
+            Statement,
             index=index,
             effect=effect,
             sid=sid,
@@ -423,9 +442,9 @@ class _Parser:
             return None
         value = raw[key]
         if type(value) is str:
-            return Items((value,), True)
+            return _made(Items, values=(value,), scalar=True)
         values, scalar = self.strings(value, f"{pointer}/{key}", key)
-        return Items(values, scalar)
+        return _made(Items, values=values, scalar=scalar)
 
     def actions(self, raw: Mapping[str, Any], key: str, pointer: str) -> Items | None:
         items = self.items(raw, key, pointer)
@@ -442,7 +461,7 @@ class _Parser:
             return None
         value = raw[key]
         if value == "*":
-            return PrincipalSet((_principal(PrincipalKind.AWS, "*"),), star=True)
+            return _made(PrincipalSet, principals=(_principal(PrincipalKind.AWS, "*"),), star=True, scalars=frozenset())
         if not _is_object(value) or not value:
             raise self.fail(f"{key} must be \"*\" or a non-empty object of principal types", f"{pointer}/{key}")
         found: list[Principal] = []
@@ -467,7 +486,7 @@ class _Parser:
                 except ValueError as exc:
                     here = f"{pointer}/{key}/{type_name}"
                     raise self.fail(str(exc), here if scalar else f"{here}/{i}") from None
-        return PrincipalSet(tuple(found), star=False, scalars=frozenset(scalars))
+        return _made(PrincipalSet, principals=tuple(found), star=False, scalars=frozenset(scalars))
 
     def conditions(self, block: Any, pointer: str) -> tuple[Condition, ...]:
         if not _is_object(block):
@@ -500,7 +519,8 @@ class _Parser:
                     operator.validate(values)
                 except ValueError as exc:
                     raise self.fail(str(exc), f"{here}/{_escape(str(key))}") from None
-                out.append(Condition(operator, str(key), tuple(values), scalar, tuple(items)))
+                out.append(_made(Condition, operator=operator, key=str(key), values=tuple(values), scalar=scalar,
+                                 raw_values=tuple(items)))
         return tuple(out)
 
 
@@ -508,18 +528,24 @@ class _Parser:
 def _principal(kind: PrincipalKind, value: str) -> Principal:
     """Classify one principal value; raise ValueError for a value IAM would refuse. A frozen value, made once
     per (kind, value): the same principals recur across an account's trust policies."""
+    form, account, name = _classified(kind, value)
+    return _made(Principal, kind=kind, value=value, form=form, account=account, name=name)
+
+
+def _classified(kind: PrincipalKind, value: str) -> tuple[PrincipalForm, str, str]:
+    """What one principal value names: its form, its account and its user or role name (or ``""``)."""
     if kind is not PrincipalKind.AWS:
         if kind is PrincipalKind.SERVICE and value == "*":
             raise ValueError("a Service principal cannot be \"*\"; use {\"AWS\": \"*\"} or name the service")
-        return Principal(kind, value, PrincipalForm.OTHER)
+        return PrincipalForm.OTHER, "", ""
     if value == "*":
-        return Principal(kind, value, PrincipalForm.ANY)
+        return PrincipalForm.ANY, "", ""
     if "*" in value or "?" in value:
         raise ValueError(f"partial wildcards are not allowed in a principal: {value!r}")
     if is_account_id(value):
-        return Principal(kind, value, PrincipalForm.ACCOUNT, account=value)
+        return PrincipalForm.ACCOUNT, value, ""
     if _UNIQUE_ID.fullmatch(value):
-        return Principal(kind, value, PrincipalForm.UNIQUE_ID)
+        return PrincipalForm.UNIQUE_ID, "", ""
     match = _ARN.fullmatch(value)
     if not match:
         raise ValueError(f"not an account ID, ARN or \"*\": {value!r}")
@@ -527,15 +553,15 @@ def _principal(kind: PrincipalKind, value: str) -> Principal:
     if not is_account_id(account):
         raise ValueError(f"principal ARN without a 12-digit account ID: {value!r}")
     if service == "iam" and resource == "root":
-        return Principal(kind, value, PrincipalForm.ACCOUNT, account=account)
+        return PrincipalForm.ACCOUNT, account, ""
     if service == "iam" and resource.startswith("user/"):
-        return Principal(kind, value, PrincipalForm.USER, account=account, name=resource.rsplit("/", 1)[1])
+        return PrincipalForm.USER, account, resource.rsplit("/", 1)[1]
     if service == "iam" and resource.startswith("role/"):
-        return Principal(kind, value, PrincipalForm.ROLE, account=account, name=resource.rsplit("/", 1)[1])
+        return PrincipalForm.ROLE, account, resource.rsplit("/", 1)[1]
     if service == "sts" and resource.startswith("assumed-role/") and resource.count("/") >= 2:
-        return Principal(kind, value, PrincipalForm.SESSION, account=account, name=resource.split("/")[1])
+        return PrincipalForm.SESSION, account, resource.split("/")[1]
     if service == "sts" and resource.startswith("federated-user/"):
-        return Principal(kind, value, PrincipalForm.FEDERATED_USER, account=account, name=resource.split("/", 1)[1])
+        return PrincipalForm.FEDERATED_USER, account, resource.split("/", 1)[1]
     raise ValueError(f"not a principal IAM accepts in a policy: {value!r}")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import InputError, PolicyError
 from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User, is_aws_managed
-from .model import Policy, PolicyKind, _is_object, parse_policy
+from .model import Policy, PolicyKind, _is_object, _made, parse_policy
 
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
 
@@ -107,8 +107,8 @@ class _Reader:
                 here = f"{prefix}{i}"
                 item = self.obj(item, here)
                 name = self.text(item, "PolicyName", here)
-            out.append(InlinePolicy(name, self.policy(item.get("PolicyDocument"), PolicyKind.IDENTITY, prefix, i,
-                                                      "/PolicyDocument")))
+            document = self.policy(item.get("PolicyDocument"), PolicyKind.IDENTITY, prefix, i, "/PolicyDocument")
+            out.append(_made(InlinePolicy, name=name, document=document))
         return tuple(out)
 
     def attached(self, entry: Mapping[str, Any], listed_in: str, index: int) -> tuple[str, ...]:
@@ -120,7 +120,7 @@ class _Reader:
             return ()
         if type(listed) is list:  # the usual: objects with a string PolicyArn
             arns: list[Any] = [item.get("PolicyArn") for item in listed if type(item) is dict]
-            if len(arns) == len(listed) and all(type(arn) is str for arn in arns):
+            if len(arns) == len(listed) and all(map(isinstance, arns, repeat(str))):
                 return tuple(arns)
         pointer = f"/{listed_in}/{index}"
         out = []
@@ -161,17 +161,18 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
     roles, groups, users = [], [], []
     for i, raw in enumerate(reader.array(top, "RoleDetailList", "")):
         entry, arn, name, path = reader.entry(raw, "RoleDetailList", i, "RoleName")
-        roles.append(Role(
-            arn, name, path,
-            reader.policy(entry.get("AssumeRolePolicyDocument"), PolicyKind.TRUST, "/RoleDetailList/", i,
-                          "/AssumeRolePolicyDocument"),
-            reader.inline(entry, "RolePolicyList", "RoleDetailList", i),
-            reader.attached(entry, "RoleDetailList", i),
+        roles.append(_made(
+            Role, arn=arn, name=name, path=path,
+            trust=reader.policy(entry.get("AssumeRolePolicyDocument"), PolicyKind.TRUST, "/RoleDetailList/", i,
+                                "/AssumeRolePolicyDocument"),
+            inline=reader.inline(entry, "RolePolicyList", "RoleDetailList", i),
+            attached=reader.attached(entry, "RoleDetailList", i),
         ))
     for i, raw in enumerate(reader.array(top, "GroupDetailList", "")):
         entry, arn, name, path = reader.entry(raw, "GroupDetailList", i, "GroupName")
-        groups.append(Group(arn, name, path, reader.inline(entry, "GroupPolicyList", "GroupDetailList", i),
-                            reader.attached(entry, "GroupDetailList", i)))
+        groups.append(_made(Group, arn=arn, name=name, path=path,
+                            inline=reader.inline(entry, "GroupPolicyList", "GroupDetailList", i),
+                            attached=reader.attached(entry, "GroupDetailList", i)))
     for i, raw in enumerate(reader.array(top, "UserDetailList", "")):
         member_of = raw.get("GroupList", []) if type(raw) is dict else None
         if type(member_of) is not list or not all(map(isinstance, member_of, repeat(str))):
@@ -180,8 +181,9 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
             if not all(isinstance(name, str) for name in member_of):
                 raise reader.fail(f"{here}/GroupList", "expected a list of group names")
         entry, arn, name, path = reader.entry(raw, "UserDetailList", i, "UserName")
-        users.append(User(arn, name, path, reader.inline(entry, "UserPolicyList", "UserDetailList", i),
-                          reader.attached(entry, "UserDetailList", i), tuple(member_of)))
+        users.append(_made(User, arn=arn, name=name, path=path,
+                           inline=reader.inline(entry, "UserPolicyList", "UserDetailList", i),
+                           attached=reader.attached(entry, "UserDetailList", i), groups=tuple(member_of)))
     policies = _Policies()
     for i, raw in enumerate(reader.array(top, "Policies", "")):
         here = f"/Policies/{i}"

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.test_model import assert_as_constructed
 from xtrust import can_assume, parse_policy
 
 from . import strategies as s
@@ -43,6 +44,7 @@ def test_parse_to_json_parse_is_stable(document: dict[str, Any]) -> None:
     assert parse_policy(policy.to_json()) == policy
     assert parse_policy(policy.to_text()) == policy
     assert parse_policy(quote(policy.to_text())) == policy
+    assert_as_constructed(policy)
 
 
 @FAST

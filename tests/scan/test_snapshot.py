@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.test_model import assert_as_constructed
 from xtrust.errors import InputError, PolicyError
 from xtrust.snapshot import _fingerprint, load_snapshot, parse_snapshot
 
@@ -34,6 +35,22 @@ def test_example_world_loads() -> None:
     assert admins is not None
     grants, missing = login.grants(admins)
     assert missing == [] and grants[0].aws_managed and grants[0].policy_arn.endswith("AdministratorAccess")
+
+
+def test_read_values_are_what_their_constructors_make() -> None:
+    for path in sorted(WORLD.glob("*.json")):
+        account = load_snapshot(path)
+        assert_as_constructed((account.roles, account.groups, account.users, account.policies))
+    inline = [{"PolicyName": "p", "PolicyDocument": quote(json.dumps({"Statement": {
+        "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}}))}]
+    account = parse_snapshot({
+        "RoleDetailList": [role(RolePolicyList=inline)],
+        "GroupDetailList": [{"GroupName": "g", "Arn": "arn:aws:iam::123456789012:group/g", "GroupPolicyList": inline,
+                             "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]}],
+        "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u", "UserPolicyList": inline,
+                            "GroupList": ["g"]}],
+    })
+    assert_as_constructed((account.roles, account.groups, account.users))
 
 
 def test_url_encoded_and_object_documents_are_the_same_policy() -> None:
