@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -137,6 +138,30 @@ def test_aws_principal_values_are_classified(value: str, form: PrincipalForm, ac
     (principal,) = statement.principal.principals
     assert (principal.kind, principal.form, principal.account, principal.canonical) == (
         PrincipalKind.AWS, form, account, canonical)
+
+
+REFUSED_PRINCIPALS = [
+    # value, what the error says
+    pytest.param(f"arn:aws:iam::{L[:5]}:root", "principal ARN without a 12-digit account ID", id="short-account"),
+    pytest.param(f"arn:aws:iam::{L}0:root", "principal ARN without a 12-digit account ID", id="13-digit-account"),
+    pytest.param("arn:aws:iam::aws:policy/ReadOnlyAccess", "principal ARN without a 12-digit account ID",
+                 id="aws-as-account"),
+    pytest.param("arn:aws:iam:::root", "principal ARN without a 12-digit account ID", id="no-account"),
+    pytest.param(L[:11], "not an account ID, ARN", id="11-digits"),
+    pytest.param(L + "0", "not an account ID, ARN", id="13-digits"),
+    pytest.param("aidajqablzs4a3qdu576q", "not an account ID, ARN", id="unique-id-in-lower-case"),
+    pytest.param("AIDA123", "not an account ID, ARN", id="unique-id-too-short"),
+    pytest.param(f"arn:aws:iam::{L}:group/Ops", "not a principal IAM accepts", id="group"),
+    pytest.param(f"arn:aws:sts::{L}:assumed-role/Ops", "not a principal IAM accepts", id="session-without-name"),
+    pytest.param(f"arn:aws:iam::{L}:user/*", "partial wildcards", id="wildcard"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), REFUSED_PRINCIPALS)
+def test_principal_values_iam_refuses(value: str, message: str) -> None:
+    with pytest.raises(PolicyError, match=re.escape(message)) as caught:
+        parse_policy(_statement(Principal={"AWS": value}, Action="sts:AssumeRole"))
+    assert caught.value.pointer == "/Statement/0/Principal/AWS"
 
 
 @pytest.mark.parametrize(
@@ -424,7 +449,9 @@ _EVERY_PRINCIPAL = {"Version": "2012-10-17", "Statement": [
 
 @pytest.mark.parametrize("document", [*ROUND_TRIP, pytest.param(_EVERY_PRINCIPAL, id="every-principal-form")])
 def test_parsed_values_are_what_their_constructors_make(document: Any) -> None:
-    assert_as_constructed(parse_policy(document))
+    policy = parse_policy(document)
+    assert_as_constructed(policy)
+    assert_as_constructed(policy.named("elsewhere.json"))
 
 
 def test_policy_values_are_hashable_and_comparable() -> None:

@@ -262,7 +262,8 @@ class Policy:
 
     def named(self, source: str) -> Policy:
         """The same document, labelled with where it came from (used in explanations and errors)."""
-        return Policy(self.statements, self.version, self.id, self.statement_is_object, source)
+        return _made(Policy, statements=self.statements, version=self.version, id=self.id,
+                     statement_is_object=self.statement_is_object, source=source)
 
 
 PolicyInput = Policy | Mapping[str, Any] | str | bytes
@@ -542,15 +543,15 @@ def _classified(kind: PrincipalKind, value: str) -> tuple[PrincipalForm, str, st
         return PrincipalForm.ANY, "", ""
     if "*" in value or "?" in value:
         raise ValueError(f"partial wildcards are not allowed in a principal: {value!r}")
-    if is_account_id(value):
+    if len(value) == 12 and is_account_id(value):
         return PrincipalForm.ACCOUNT, value, ""
-    if _UNIQUE_ID.fullmatch(value):
+    if value[:1] == "A" and _UNIQUE_ID.fullmatch(value):
         return PrincipalForm.UNIQUE_ID, "", ""
     match = _ARN.fullmatch(value)
     if not match:
         raise ValueError(f"not an account ID, ARN or \"*\": {value!r}")
-    account, service, resource = match["account"], match["service"], match["resource"]
-    if not is_account_id(account):
+    account, service, resource = match.group("account", "service", "resource")
+    if len(account) != 12:  # the pattern's account is digits or "aws": twelve digits, or not an account ID
         raise ValueError(f"principal ARN without a 12-digit account ID: {value!r}")
     if service == "iam" and resource == "root":
         return PrincipalForm.ACCOUNT, account, ""
