@@ -1369,13 +1369,13 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
     if _reports_nothing(principal, grants, memo.weigh(grants, allow_roles), caller_arn, collector, now):
         return
-    labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
     specific = any(memo.names_the_caller(g.document) for g in grants)
     # A user's counterexamples name the user; a group's name a fresh member, the same for every group.
     key = (tuple(id(g.document) for g in grants), allow_roles,
            caller_arn if specific or isinstance(principal, User) else "")
     verdict = cache.get(key)
     if verdict is None:
+        labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
         verdict = assume_violations(labelled, caller_arn, allow_roles, known_accounts=known, now=now, memo=memo)
         cache[key] = verdict
     if verdict.truncated:
