@@ -416,9 +416,9 @@ def test_parse_of_to_json_is_equal(document: Any) -> None:
 
 
 def assert_as_constructed(value: Any) -> None:
-    """``value`` and every frozen value in it hold their fields and nothing else, and are equal, in their repr
-    too, to what their classes' constructors make of those fields: the parsers make them without calling the
-    constructors (``xtrust.model._made``)."""
+    """``value`` and every frozen value in it hold their fields, in their order, and nothing else, and are
+    equal, in their repr too, to what their classes' constructors make of those fields: the parsers make them
+    without calling the constructors (``xtrust.model._made``)."""
     pending, seen = [value], set()
     while pending:
         item = pending.pop()
@@ -430,7 +430,7 @@ def assert_as_constructed(value: Any) -> None:
             seen.add(id(item))
             names = [f.name for f in dataclasses.fields(item)]
             cached = {name for name, attribute in vars(type(item)).items() if isinstance(attribute, cached_property)}
-            assert set(vars(item)) - cached == set(names), type(item)
+            assert [name for name in vars(item) if name not in cached] == names, type(item)  # in their order
             twin = type(item)(**{name: getattr(item, name) for name in names})
             assert twin == item and repr(twin) == repr(item)
             pending.extend(getattr(item, name) for name in names)
