@@ -131,9 +131,10 @@ def scan_snapshots(
     after the other). ``rules`` may be a function that returns them: it is called in this process while
     the others already read their files. The report, and the error for bad input, are the same either way.
 
-    ``prepare`` is called once on each finding, in this process, as soon as it has no file left of its own:
-    on its findings, then on the helpers' as they send them, file by file, while they finish their last
-    files. For work on findings that need not wait for the last file, such as :attr:`Finding.json_text`.
+    ``prepare`` is called once on each finding, in this process. With helpers, as soon as this process has no
+    file left of its own: on its findings, then on the helpers' as they send them, file by file, while they
+    finish their last files; in one process, once the scan is done. For work on findings that need not wait
+    for the last file, such as :attr:`Finding.json_text`.
     """
     files = [str(p) for p in paths]
     jobs = min(jobs, len(files))
@@ -141,7 +142,9 @@ def scan_snapshots(
     queue = _queue(_heaviest_first(files)) if jobs > 1 and _can_fork() else None
     if queue is None:
         ruleset = rules() if callable(rules) else rules
-        return scan(ruleset, snapshot_sources(files), now=moment, today=today, require_all=require_all)
+        report = scan(ruleset, snapshot_sources(files), now=moment, today=today, require_all=require_all)
+        _prepared(report.findings, prepare)
+        return report
     ruleset, results = _in_processes(rules, files, queue, moment, today, jobs, prepare)
     seen: dict[str, str] = {}
 
@@ -264,7 +267,7 @@ def _in_processes(rules: RuleSet | Callable[[], RuleSet], paths: list[str], queu
         results: dict[int, _Outcome | _Failure] = dict(_work(paths, queue, lambda: ruleset, moment, today))
         # What is left is the helpers' last files: meanwhile this process prepares the findings it has, its
         # own and those the helpers sent as they went
-        _prepared(results.values(), prepare)
+        _prepared(_found(results.values()), prepare)
         for helper in helpers:
             results.update(helper.results(prepare))
     finally:  # after an error here (bad rules, an interrupt): the helpers still running are stopped
@@ -357,7 +360,7 @@ class _Helper:
                 if item is None or isinstance(item, str):
                     end = item
                     break
-                _prepared((item[1],), prepare)
+                _prepared(_found((item[1],)), prepare)
                 received.append(item)
         _, status = os.waitpid(self.pid, 0)
         self.running = False
@@ -459,12 +462,16 @@ def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: da
         yield index, result
 
 
-def _prepared(results: Iterable[_Outcome | _Failure], prepare: Callable[[Finding], object] | None) -> None:
+def _prepared(findings: Iterable[Finding], prepare: Callable[[Finding], object] | None) -> None:
     if prepare is not None:
-        for result in results:
-            if isinstance(result, _Outcome):
-                for finding in result.findings:
-                    prepare(finding)
+        for finding in findings:
+            prepare(finding)
+
+
+def _found(results: Iterable[_Outcome | _Failure]) -> Iterator[Finding]:
+    for result in results:
+        if isinstance(result, _Outcome):
+            yield from result.findings
 
 
 def _heaviest_first(paths: list[str]) -> list[int]:

@@ -88,9 +88,11 @@ print(os.getpid(), len(report.findings))
     assert int(found) > 0
 
 
-def test_every_finding_is_prepared_once_as_the_results_come_in(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_finding_is_prepared_once_as_the_results_come_in(tmp_path: Path, jobs: int) -> None:
     """``prepare`` runs in this process on each finding once, this process's own and the helper's (sent
-    file by file), and what it keeps in them (the JSON report's text) stays with them in the report."""
+    file by file), and what it keeps in them (the JSON report's text) stays with them in the report; in one
+    process too."""
     rules, paths = _generated_world(tmp_path)
     script = f"""
 import collections, os
@@ -101,7 +103,7 @@ calls = collections.Counter()
 def prepare(finding):
     calls[finding.account, finding.resource, os.getpid()] += 1
     finding.json_text
-report = scan.scan_snapshots(rules, {list(map(str, paths))!r}, jobs=2, prepare=prepare)
+report = scan.scan_snapshots(rules, {list(map(str, paths))!r}, jobs={jobs}, prepare=prepare)
 kept = sum("json_text" in vars(f) for f in report.findings)
 mine = {{pid for *_, pid in calls}} == {{os.getpid()}}
 print(len(report.findings), kept, len(calls), max(calls.values()), mine)
