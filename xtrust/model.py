@@ -364,7 +364,7 @@ class _Parser:
         if "Statement" not in doc:
             raise self.fail("missing required element 'Statement'", "")
         raw = doc["Statement"]
-        if _is_object(raw):
+        if type(raw) is not list and _is_object(raw):  # a list, the usual, is not asked of the Mapping ABC
             statements = (self.statement(raw, 0, "/Statement"),)
             return _made(Policy, statements=statements, version=version, id=policy_id, statement_is_object=True,
                          source=self.source)
