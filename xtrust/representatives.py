@@ -18,7 +18,8 @@ Condition keys fall into three kinds
   accounts, the login account proves nothing) — chosen freely: the policy's own constants, nearby
   values, a fresh value, or absent.
 
-Time only moves forward: aws:CurrentTime and aws:EpochTime take the scan's time and each later constant.
+Time only moves forward: aws:CurrentTime and aws:EpochTime take the scan's time and each later second a constant
+marks, to the last second ISO 8601 can write (9999-12-31T23:59:59Z).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ._glob import glob_match, has_wildcard
 from .callers import (
@@ -43,8 +46,12 @@ from .callers import (
     parse_caller,
     whole_account,
 )
+from .conditions import _date, _number
 from .evaluate import _LITERALS, _VARIABLE, _variable_key, build_context
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = [
     "MAX_CONTEXTS",
@@ -354,32 +361,62 @@ def resource_role_names(resource: str, username: str) -> tuple[str, ...]:
 
 
 def _numbers(values: Iterable[str]) -> list[str]:
-    from decimal import Decimal, InvalidOperation  # here: few policies compare numbers, and the module is large
-
-    out = []
+    """Each of ``values`` that the Numeric operators read as a number (conditions._number: finite), with a
+    number just below and one just above it (:func:`_around`)."""
+    out: list[str] = []
     for value in values:
-        try:
-            number = Decimal(value)
-        except (InvalidOperation, ValueError):
-            continue
-        out += [str(number), str(number - 1), str(number + 1)]
+        number = _number(value)
+        if number is not None:
+            out += map(str, _around(number))
     return out
 
 
-def _dates(values: Iterable[str], after: datetime | None) -> list[str]:
-    from .conditions import _date  # the same parser the operators use
+def _around(number: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """The number, one below it and one above it: the number minus and plus 1, exactly. The decimal module's
+    default context keeps 28 digits, and rounding 12345678901234567890123456781111 + 1 to them gives a
+    number below it, so that no value tried would be greater. For a number whose neighbours at a distance of 1
+    take more than 60 digits to write (1e999999), the nearest numbers with one digit more than it has."""
+    # here: few policies compare numbers, and the module is large
+    from decimal import MAX_EMAX, MIN_EMIN, Context, Inexact
 
+    exact = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])
+    try:
+        return number, exact.subtract(number, 1), exact.add(number, 1)
+    except Inexact:
+        near = Context(prec=len(number.as_tuple().digits) + 1, Emax=MAX_EMAX, Emin=MIN_EMIN)
+        return number, near.next_minus(number), near.next_plus(number)
+
+
+# The seconds a request's time can be. Date conditions compare to the second, and aws:CurrentTime is written in
+# ISO 8601 with a four-digit year: no request is made after the last of them, nor sends a date that its years
+# cannot write (reference_policies_elements_condition_operators.html#Conditions_Date).
+_FIRST_SECOND = -62135596800  # 0001-01-01T00:00:00Z
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _seconds(values: Iterable[str], first: int = _FIRST_SECOND) -> list[int]:
+    """The seconds, from ``first`` to _LAST_SECOND, around each of ``values`` that the Date operators read as a
+    time (conditions._date: ISO 8601 or epoch seconds): the second it falls in, the one before and the one
+    after; for a time past _LAST_SECOND (1e30), _LAST_SECOND, and for one before ``first``, ``first``."""
     out = []
     for value in values:
         stamp = _date(value)
         if stamp is None:
             continue
-        moment = datetime.fromtimestamp(stamp, timezone.utc)
-        for shift in (timedelta(0), timedelta(seconds=-1), timedelta(seconds=1)):
-            candidate = moment + shift
-            if after is None or candidate >= after:
-                out.append(candidate.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if stamp > _LAST_SECOND:  # also inf, from a number like 1e999
+            out.append(_LAST_SECOND)
+        elif stamp < first:
+            out.append(first)
+        else:
+            second = math.floor(stamp)
+            out += [s for s in (second, second - 1, second + 1) if first <= s <= _LAST_SECOND]
     return out
+
+
+def _iso(second: int) -> str:
+    """A second as aws:CurrentTime writes it: 2026-11-29T23:59:59Z."""
+    return (_EPOCH + timedelta(seconds=second)).isoformat().replace("+00:00", "Z")
 
 
 def _addresses(values: Iterable[str]) -> list[str]:
@@ -416,20 +453,16 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     constant at once (for set operators), and absent (None)."""
     families = {c.operator.base.family for c in conditions}
     values: list[str] = []
-    if key in TIME_KEYS:
-        current = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if key == "aws:epochtime":
-            from decimal import Decimal
-
-            epoch = int(now.timestamp())
-            later = [v for v in _numbers(c for cond in conditions for c in cond.values) if Decimal(v) >= epoch]
-            return [(str(epoch),), *((v,) for v in dict.fromkeys(later))]
-        later = _dates((v for c in conditions for v in c.values), now)
-        return [(current,), *((v,) for v in dict.fromkeys(later))]
+    if key in TIME_KEYS:  # never absent: each later second a constant marks, up to _LAST_SECOND, then the scan's
+        # own, last: the place absent takes for other keys, tried first (contexts)
+        now_second = math.floor((now if now.tzinfo else now.replace(tzinfo=timezone.utc)).timestamp())  # as _date
+        later = [s for s in _seconds((v for c in conditions for v in c.values), now_second) if s != now_second]
+        write = str if key == "aws:epochtime" else _iso  # epoch seconds are whole: 1795999999, never 1.8E+9
+        return [(write(second),) for second in dict.fromkeys([*later, now_second])]
     if families & {"Numeric"}:
         values += _numbers(v for c in conditions for v in c.values)
     if families & {"Date"}:
-        values += _dates((v for c in conditions for v in c.values), None)
+        values += map(_iso, _seconds(v for c in conditions for v in c.values))
     if families & {"IpAddress"}:
         values += _addresses(v for c in conditions for v in c.values)
     if families & {"Bool"}:
