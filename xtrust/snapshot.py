@@ -67,6 +67,22 @@ class _Reader:
             raise self.fail(f"{pointer}/{key}", "missing" if value is None else "expected a string")
         return value
 
+    def count(self, entry: Mapping[str, Any], key: str, pointer: str) -> int:
+        value = entry.get(key)
+        if value is None:  # absent (or null): none
+            return 0
+        if type(value) is not int:  # a JSON number without a fraction; not true, which Python counts as 1
+            raise self.fail(f"{pointer}/{key}", "expected a whole number")
+        return value
+
+    def flag(self, entry: Mapping[str, Any], key: str, pointer: str) -> bool:
+        value = entry.get(key)
+        if value is None:
+            return False
+        if type(value) is not bool:  # "false" is not false
+            raise self.fail(f"{pointer}/{key}", "expected true or false")
+        return value
+
     def array(self, entry: Mapping[str, Any], key: str, pointer: str) -> list[Any]:
         value = entry.get(key, [])
         if not isinstance(value, list):
@@ -189,16 +205,17 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
         here = f"/Policies/{i}"
         entry = reader.obj(raw, here)
         arn = reader.text(entry, "Arn", here)
-        if is_aws_managed(arn) and not entry.get("AttachmentCount"):
+        attachments = reader.count(entry, "AttachmentCount", here)
+        if is_aws_managed(arn) and not attachments:
             # An AWS-managed policy attached to nothing decides nothing; AWS lists hundreds of them.
-            policies.defer(arn, partial(_managed_policy, reader, entry, here, arn))
+            policies.defer(arn, partial(_managed_policy, reader, entry, here, arn, attachments))
         else:
-            policies[arn] = _managed_policy(reader, entry, here, arn)
+            policies[arn] = _managed_policy(reader, entry, here, arn, attachments)
     account = _account_id(reader, roles, groups, users, policies)
     return Account(account, source, tuple(roles), tuple(groups), tuple(users), policies)
 
 
-def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: str) -> ManagedPolicy:
+def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: str, attachments: int) -> ManagedPolicy:
     versions = []
     for j, version in enumerate(reader.array(entry, "PolicyVersionList", here)):
         there = f"{here}/PolicyVersionList/{j}"
@@ -206,7 +223,7 @@ def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: s
         document = version.get("Document")
         versions.append(PolicyVersion(
             version_id=reader.text(version, "VersionId", there),
-            is_default=bool(version.get("IsDefaultVersion", False)),
+            is_default=reader.flag(version, "IsDefaultVersion", there),
             document=None if document is None else reader.policy(document, PolicyKind.IDENTITY, there,
                                                                  suffix="/Document"),
             created=str(version.get("CreateDate", "")),
@@ -218,7 +235,7 @@ def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: s
         path=reader.text(entry, "Path", here, "/"),
         default_version_id=reader.text(entry, "DefaultVersionId", here, ""),
         versions=tuple(versions),
-        attachment_count=int(entry.get("AttachmentCount", 0) or 0),
+        attachment_count=attachments,
     )
 
 
