@@ -376,8 +376,7 @@ def _around(number: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     default context keeps 28 digits, and rounding 12345678901234567890123456781111 + 1 to them gives a
     number below it, so that no value tried would be greater. For a number whose neighbours at a distance of 1
     take more than 60 digits to write (1e999999), the nearest numbers with one digit more than it has."""
-    # here: few policies compare numbers, and the module is large
-    from decimal import MAX_EMAX, MIN_EMIN, Context, Inexact
+    from decimal import MAX_EMAX, MIN_EMIN, Context, Inexact  # here: few policies compare numbers (a large module)
 
     exact = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])
     try:
@@ -453,8 +452,9 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     constant at once (for set operators), and absent (None)."""
     families = {c.operator.base.family for c in conditions}
     values: list[str] = []
-    if key in TIME_KEYS:  # never absent: each later second a constant marks, up to _LAST_SECOND, then the scan's
-        # own, last: the place absent takes for other keys, tried first (contexts)
+    if key in TIME_KEYS:
+        # Never absent: each later second a constant marks, up to _LAST_SECOND, and the scan's own second last,
+        # where other keys have absent: contexts() tries the last value first.
         now_second = math.floor((now if now.tzinfo else now.replace(tzinfo=timezone.utc)).timestamp())  # as _date
         later = [s for s in _seconds((v for c in conditions for v in c.values), now_second) if s != now_second]
         write = str if key == "aws:epochtime" else _iso  # epoch seconds are whole: 1795999999, never 1.8E+9
