@@ -15,13 +15,15 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import InputError, PolicyError
 from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User, is_aws_managed
 from .model import Policy, PolicyKind, _is_object, _made, parse_policy
 
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
+
+_Scalar = TypeVar("_Scalar", int, bool)
 
 SNAPSHOT_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 _ARN_ACCOUNT = re.compile(r"arn:aws[a-z-]*:iam::([0-9]{12}):")
@@ -67,20 +69,15 @@ class _Reader:
             raise self.fail(f"{pointer}/{key}", "missing" if value is None else "expected a string")
         return value
 
-    def count(self, entry: Mapping[str, Any], key: str, pointer: str) -> int:
-        value = entry.get(key)
-        if value is None:  # absent (or null): none
-            return 0
-        if type(value) is not int:  # a JSON number without a fraction; not true, which Python counts as 1
-            raise self.fail(f"{pointer}/{key}", "expected a whole number")
-        return value
-
-    def flag(self, entry: Mapping[str, Any], key: str, pointer: str) -> bool:
+    def scalar(self, entry: Mapping[str, Any], key: str, pointer: str, kind: type[_Scalar], default: _Scalar,
+               expected: str) -> _Scalar:
+        """The value under ``key``, of exactly the type ``kind`` (true is no number, "false" no boolean), or
+        ``default`` when it is absent or null."""
         value = entry.get(key)
         if value is None:
-            return False
-        if type(value) is not bool:  # "false" is not false
-            raise self.fail(f"{pointer}/{key}", "expected true or false")
+            return default
+        if type(value) is not kind:
+            raise self.fail(f"{pointer}/{key}", f"expected {expected}")
         return value
 
     def array(self, entry: Mapping[str, Any], key: str, pointer: str) -> list[Any]:
@@ -205,7 +202,7 @@ def parse_snapshot(data: Any, source: str = "<snapshot>") -> Account:
         here = f"/Policies/{i}"
         entry = reader.obj(raw, here)
         arn = reader.text(entry, "Arn", here)
-        attachments = reader.count(entry, "AttachmentCount", here)
+        attachments = reader.scalar(entry, "AttachmentCount", here, int, 0, "a whole number")
         if is_aws_managed(arn) and not attachments:
             # An AWS-managed policy attached to nothing decides nothing; AWS lists hundreds of them.
             policies.defer(arn, partial(_managed_policy, reader, entry, here, arn, attachments))
@@ -223,7 +220,7 @@ def _managed_policy(reader: _Reader, entry: Mapping[str, Any], here: str, arn: s
         document = version.get("Document")
         versions.append(PolicyVersion(
             version_id=reader.text(version, "VersionId", there),
-            is_default=reader.flag(version, "IsDefaultVersion", there),
+            is_default=reader.scalar(version, "IsDefaultVersion", there, bool, False, "true or false"),
             document=None if document is None else reader.policy(document, PolicyKind.IDENTITY, there,
                                                                  suffix="/Document"),
             created=str(version.get("CreateDate", "")),
