@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -497,6 +498,8 @@ def cond(name: str, block: dict[str, Any], context: Mapping[str, Any] | None, ex
 _EXT = "sts:ExternalId"
 _MFA_AGE = "aws:MultiFactorAuthAge"
 _NOW = "aws:CurrentTime"
+_EPOCH = "aws:EpochTime"
+_ISSUED = "aws:TokenIssueTime"  # absent for an IAM user's long-term credentials
 _IP = "aws:SourceIp"
 _VIA = "aws:CalledVia"  # a multi-valued key that is not a session tag
 
@@ -589,8 +592,21 @@ CONDITION_OPERATORS = [
          {_NOW: "2025-01-01T01:00:00+01:00"}, ALLOWED),
     cond("DateLessThanEquals-date-only", {"DateLessThanEquals": {_NOW: "2025-01-01"}}, {_NOW: "2025-01-01T00:00:00Z"},
          ALLOWED),
-    cond("DateNotEquals-absent-is-true", {"DateNotEquals": {_NOW: "2025-01-01T00:00:00Z"}}, None, ALLOWED),
-    cond("DateLessThan-absent", {"DateLessThan": {_NOW: "2030-01-01T00:00:00Z"}}, None, IMPLICIT),
+    cond("DateNotEquals-absent-is-true", {"DateNotEquals": {_ISSUED: "2025-01-01T00:00:00Z"}}, None, ALLOWED),
+    cond("DateLessThan-absent", {"DateLessThan": {_ISSUED: "2030-01-01T00:00:00Z"}}, None, IMPLICIT),
+    # The clock is in every request (reference_policies_condition-keys#condition-keys-currenttime, -epochtime)
+    cond("CurrentTime-always-present", {"DateGreaterThan": {_NOW: "2000-01-01T00:00:00Z"}}, None, ALLOWED),
+    cond("EpochTime-always-present", {"NumericGreaterThan": {_EPOCH: "946684800"}}, None, ALLOWED),
+    cond("CurrentTime-removed-is-absent", {"DateGreaterThan": {_NOW: "2000-01-01T00:00:00Z"}}, {_NOW: None},
+         IMPLICIT),
+    cond("EpochTime-follows-a-given-CurrentTime", {"DateLessThan": {_EPOCH: "1893456000"}},
+         {_NOW: "2031-01-01T00:00:00Z"}, IMPLICIT),
+    cond("CurrentTime-follows-a-given-EpochTime", {"DateGreaterThan": {_NOW: "2030-01-01T00:00:00Z"}},
+         {_EPOCH: "1924992000"}, ALLOWED),
+    cond("clock-variable-resolves", {"StringEquals": {_EXT: "${aws:EpochTime}"}},
+         {_NOW: "2031-01-01T00:00:00Z", _EXT: "1924992000"}, ALLOWED),
+    cond("clock-variable-other-second", {"StringEquals": {_EXT: "${aws:CurrentTime}"}},
+         {_EPOCH: "1924992000", _EXT: "2031-01-01T00:00:01Z"}, IMPLICIT),
     cond("DateGreaterThanIfExists-absent", {"DateGreaterThanIfExists": {"aws:TokenIssueTime": "2025-01-01"}}, None,
          ALLOWED),
     # Bool
@@ -881,6 +897,34 @@ def test_explain_request_carries_the_context() -> None:
     assert context["aws:sourceip"] == ("203.0.113.5",)
     assert "aws:username" not in context
     assert decision.request.to_json()["principal"] == SESSION
+
+
+def test_the_request_is_made_at_now() -> None:
+    """aws:CurrentTime and aws:EpochTime hold the second of ``now``, the current time by default."""
+    at = datetime(2031, 1, 1, 0, 0, 0, 750000, tzinfo=timezone.utc)
+    context = explain(SESSION, ROLE, trust_policy=SEED_TRUST, identity_policies=[ID_ALLOW], now=at).request.context
+    assert context["aws:currenttime"] == ("2031-01-01T00:00:00Z",)
+    assert context["aws:epochtime"] == ("1924992000",)
+    naive = explain(SESSION, ROLE, trust_policy=SEED_TRUST, identity_policies=[ID_ALLOW], now=at.replace(tzinfo=None))
+    assert naive.request.context["aws:epochtime"] == ("1924992000",)  # a naive time is UTC
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = explain(SESSION, ROLE, trust_policy=SEED_TRUST, identity_policies=[ID_ALLOW]).request.context
+    seen = datetime.fromisoformat(stamp["aws:currenttime"][0].replace("Z", "+00:00"))
+    assert before <= seen <= datetime.now(timezone.utc)
+    assert stamp["aws:epochtime"] == (str(int(seen.timestamp())),)
+
+
+@pytest.mark.parametrize(("now", "allowed"), [
+    (datetime(2030, 1, 1, 0, 0, 0, tzinfo=timezone.utc), False),  # DateGreaterThan: not at the second itself
+    (datetime(2030, 1, 1, 0, 0, 0, 999999, tzinfo=timezone.utc), False),  # compared to the second
+    (datetime(2030, 1, 1, 0, 0, 1, tzinfo=timezone.utc), True),
+    (datetime(2029, 12, 31, 23, 59, 59) + timedelta(seconds=2), True),
+])
+def test_a_grant_that_opens_later(now: datetime, allowed: bool) -> None:
+    opens = trust(allow({"AWS": f"arn:aws:iam::{L}:root"}, Condition={"DateGreaterThan": {_NOW: "2030-01-01T00:00:00Z"}}))
+    assert can_assume(ALICE, ROLE, trust_policy=opens, identity_policies=[ID_ALLOW], now=now) is allowed
+    early = {"aws:EpochTime": "1893455999"}  # a time given in the context wins over now, and the clock follows it
+    assert not can_assume(ALICE, ROLE, trust_policy=opens, identity_policies=[ID_ALLOW], context=early, now=now)
 
 
 def test_root_caller_is_refused_with_a_reason() -> None:

@@ -169,7 +169,7 @@ def _enumerated_trust_violations(trust: Policy, role: RoleRef, entries: Sequence
             truncated = truncated or context_count(conditions, caller, moment) >= MAX_CONTEXTS
             return
         tried = 0
-        for context, chosen in contexts(conditions, caller, build_context(caller), moment):
+        for context, chosen in contexts(conditions, caller, build_context(caller, now=moment), moment):
             tried += 1
             decision = decide(caller, role, trust, (OUTSIDER_IDENTITY,), context, candidate.action)
             if decision.allowed:
@@ -405,20 +405,21 @@ def assume_violations(
     if not conditions and not variables and caller.is_iam:
         if literal is not None:  # every request that can get through is on one of these
             return AssumeVerdict(_unconditional_violations(policies, shapes, caller,
-                                                           memo.outside_of(allow_roles, literal), memo))
+                                                           memo.outside_of(allow_roles, literal), memo, moment))
         reach = [memo.escaping_reach(shape, allow_roles) for shape in shapes]
         if not any(reach) and None not in reach:
             return AssumeVerdict()  # every Allow stays inside the allow list
         candidates = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), reach)
         found = list(_unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, candidates),
-                                               memo))
+                                               memo, moment))
         tried = set(candidates)
         missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found)[0] if arn not in tried]
         if missed:
-            found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo)
+            found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo,
+                                              moment)
         return AssumeVerdict(tuple(found))
     candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
-    base = build_context(caller)
+    base = build_context(caller, now=moment)
     binders = [b for b in (_binder(p, base) for p in variables) if b is not None]
     if variables:
         accounts = memo.candidate_parts(shapes, known, allow_roles, caller.name)[0]
@@ -676,7 +677,7 @@ _PREFIX_LENGTH = len(role_arn_prefix("123456789012"))
 
 
 def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,
-                              outside: Sequence[str], memo: AssumeMemo) -> tuple[Violation, ...]:
+                              outside: Sequence[str], memo: AssumeMemo, moment: datetime) -> tuple[Violation, ...]:
     """Without conditions there is one request context, the caller's own, and the role trusts the caller's
     account (LOGIN_TRUST): the trust side allows, no session tags are passed, and the caller (a user or a
     role session) may call STS, so the decision is the identity side's — some statement allows and none
@@ -684,7 +685,7 @@ def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shap
 
     ``outside`` are the candidate role ARNs outside the allow list, in order. A document is asked only
     about the ARNs it can reach (``_Shape.reach``)."""
-    context = build_context(caller)
+    context = build_context(caller, now=moment)
     asked = [(shape, shape.reach, memo.sides(shape, context), policy.source or "identity policies")
              for shape, policy in zip(shapes, policies, strict=True)
              if shape.reach != ()]  # a document none of whose statements can apply to sts:AssumeRole says nothing

@@ -21,9 +21,11 @@ SCPs, permission boundaries and session policies are out of scope.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -40,7 +42,7 @@ from .callers import (
     parse_caller,
     parse_role,
 )
-from .conditions import evaluate_condition
+from .conditions import _date, evaluate_condition
 from .errors import InputError
 from .model import (
     Effect,
@@ -188,15 +190,50 @@ def _values(value: Any) -> tuple[str, ...]:
     raise InputError(f"context values must be strings, numbers, booleans or lists of them, not {type(value).__name__}")
 
 
-def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
-    """The request context: keys derived from the caller, overridden by what the caller supplies.
+# aws:CurrentTime and aws:EpochTime are in every request's context: the time of the request, in ISO 8601 and in
+# epoch seconds (reference_policies_condition-keys.html#condition-keys-currenttime, #condition-keys-epochtime).
+# xtrust writes them to the second, as date conditions compare (…_condition_operators.html#Conditions_Date),
+# from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, the seconds a four-digit year can write.
+CLOCK_KEYS = ("aws:currenttime", "aws:epochtime")
+FIRST_SECOND = -62135596800  # 0001-01-01T00:00:00Z
+LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def second_of(moment: datetime) -> int:
+    """The whole second ``moment`` falls in, in epoch seconds; a naive time is taken as UTC."""
+    return math.floor((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
+
+
+def iso_second(second: int) -> str:
+    """A second as aws:CurrentTime writes it: 2026-11-29T23:59:59Z."""
+    return (_EPOCH + timedelta(seconds=second)).isoformat().replace("+00:00", "Z")
+
+
+@lru_cache(maxsize=64)
+def clock_values(second: int) -> tuple[tuple[str], tuple[str]]:
+    """The values of aws:CurrentTime and aws:EpochTime at ``second``."""
+    return (iso_second(second),), (str(second),)
+
+
+@lru_cache(maxsize=16)
+def _clock(now: datetime) -> tuple[tuple[str, tuple[str]], ...]:
+    """The clock keys of a request made at ``now``: the scan's moment, asked for by every caller it tries."""
+    return tuple(zip(CLOCK_KEYS, clock_values(second_of(now)), strict=True))
+
+
+def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None, *,
+                  now: datetime | None = None) -> dict[str, tuple[str, ...]]:
+    """The request context: keys derived from the caller and the clock, overridden by what the caller supplies.
 
     Derived keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+    aws:CurrentTime and aws:EpochTime (the second of ``now``, by default the current time), and
     aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username (IAM users only),
     aws:PrincipalIsAWSService and aws:PrincipalServiceName (service principals). Keys are lower-cased,
-    since condition keys match case-insensitively. A key supplied as None is removed.
+    since condition keys match case-insensitively. A key supplied as None is removed. When one of the two
+    clock keys is supplied as one time, the other follows it: they are one clock.
     """
-    context: dict[str, tuple[str, ...]] = {}
+    context: dict[str, tuple[str, ...]] = dict(_clock(now or datetime.now(timezone.utc)))
     if caller.kind is CallerKind.SERVICE:
         context["aws:principalisawsservice"] = ("true",)
         context["aws:principalservicename"] = (caller.name,)
@@ -207,6 +244,7 @@ def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None) -> 
         context["aws:principaltype"] = (caller.kind.value,)
         if caller.kind is CallerKind.USER:
             context["aws:username"] = (caller.name,)
+    clock: list[str] = []
     for key, value in (supplied or {}).items():
         if not isinstance(key, str) or not key:
             raise InputError(f"context keys must be non-empty strings, not {key!r}")
@@ -214,7 +252,21 @@ def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None) -> 
             context.pop(key.lower(), None)
         else:
             context[key.lower()] = _values(value)
+            if key.lower() in CLOCK_KEYS:
+                clock.append(key.lower())
+    if len(clock) == 1:
+        _follow(context, clock[0])
     return context
+
+
+def _follow(context: dict[str, tuple[str, ...]], key: str) -> None:
+    """Set the other clock key to the time ``key`` holds, when it holds one time a clock can show."""
+    values = context[key]
+    stamp = _date(values[0]) if len(values) == 1 else None
+    if stamp is None or not FIRST_SECOND <= stamp < LAST_SECOND + 1:
+        return
+    twin = CLOCK_KEYS[1 - CLOCK_KEYS.index(key)]
+    context[twin] = clock_values(math.floor(stamp))[CLOCK_KEYS.index(twin)]
 
 
 # --- policy variables ---------------------------------------------------------------------------
@@ -454,7 +506,8 @@ def decide(
     context: Context | None = None,
     action: str = ASSUME_ROLE,
 ) -> Decision:
-    """Decide one request from parsed parts. ``context`` is the full request context (see build_context)."""
+    """Decide one request from parsed parts. ``context`` is the full request context (see build_context); by
+    default the caller's own at the current time."""
     ctx = context if context is not None else build_context(caller)
     request = Request(caller.arn, action, role.arn, ctx)
     refusal = caller.can_call_sts
@@ -518,6 +571,7 @@ def explain(
     identity_policies: Iterable[PolicyInput] = (),
     context: Mapping[str, Any] | None = None,
     action: str = ASSUME_ROLE,
+    now: datetime | None = None,
 ) -> Decision:
     """Decide whether ``principal_arn`` may call ``action`` (``sts:AssumeRole`` by default) on ``role_arn``.
 
@@ -525,6 +579,8 @@ def explain(
     (for a user: inline, attached managed, and those of its groups) — each a dict, JSON text, URL-encoded
     JSON text, or a parsed :class:`~xtrust.model.Policy`. ``context`` adds or overrides request context keys
     (``{"aws:MultiFactorAuthPresent": "true", "aws:SourceIp": "203.0.113.5"}``); a key given as None is removed.
+    The request is made at ``now`` (by default the current time): aws:CurrentTime and aws:EpochTime hold its
+    second, unless ``context`` gives one of them, which the other then follows.
 
     Returns a :class:`Decision` with the outcome, a reason and the statements that decided it on both sides.
     Raises PolicyError for a document that is not valid policy grammar and InputError for a bad ARN.
@@ -536,7 +592,7 @@ def explain(
         parse_policy(doc, kind=PolicyKind.IDENTITY, source=_name(doc, f"identity policy {i + 1}"))
         for i, doc in enumerate(identity_policies)
     ]
-    return decide(caller, role, trust, identity, build_context(caller, context), action)
+    return decide(caller, role, trust, identity, build_context(caller, context, now=now), action)
 
 
 def _name(document: PolicyInput, default: str) -> str:
@@ -551,6 +607,7 @@ def can_assume(
     identity_policies: Iterable[PolicyInput] = (),
     context: Mapping[str, Any] | None = None,
     action: str = ASSUME_ROLE,
+    now: datetime | None = None,
 ) -> bool:
     """True when AWS would allow the request; see :func:`explain` for the arguments."""
     return explain(
@@ -560,4 +617,5 @@ def can_assume(
         identity_policies=identity_policies,
         context=context,
         action=action,
+        now=now,
     ).allowed

@@ -18,8 +18,9 @@ Condition keys fall into three kinds
   accounts, the login account proves nothing) — chosen freely: the policy's own constants, nearby
   values, a fresh value, or absent.
 
-Time only moves forward: aws:CurrentTime and aws:EpochTime take the scan's time and each later second a constant
-marks, to the last second ISO 8601 can write (9999-12-31T23:59:59Z).
+Time only moves forward: aws:CurrentTime and aws:EpochTime are one clock, which shows the scan's second or each
+later second a constant marks, to the last second ISO 8601 can write (9999-12-31T23:59:59Z); a request carries
+both keys, always, at the same second.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,18 @@ from .callers import (
     whole_account,
 )
 from .conditions import _date, _number
-from .evaluate import _LITERALS, _VARIABLE, _variable_key, build_context
+from .evaluate import (
+    _LITERALS,
+    _VARIABLE,
+    CLOCK_KEYS,
+    FIRST_SECOND,
+    LAST_SECOND,
+    _variable_key,
+    build_context,
+    clock_values,
+    iso_second,
+    second_of,
+)
 from .model import Condition, Policy, PrincipalForm, PrincipalKind
 
 if TYPE_CHECKING:
@@ -85,7 +97,7 @@ PRINCIPAL_KEYS = frozenset({
 })
 SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
                                "aws:sourceowner"})
-TIME_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
+TIME_KEYS = frozenset(CLOCK_KEYS)
 MAX_CONTEXTS = 4096
 FRESH = "xtrust-fresh"
 _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
@@ -386,36 +398,24 @@ def _around(number: Decimal) -> tuple[Decimal, Decimal, Decimal]:
         return number, near.next_minus(number), near.next_plus(number)
 
 
-# The seconds a request's time can be. Date conditions compare to the second, and aws:CurrentTime is written in
-# ISO 8601 with a four-digit year: no request is made after the last of them, nor sends a date that its years
-# cannot write (reference_policies_elements_condition_operators.html#Conditions_Date).
-_FIRST_SECOND = -62135596800  # 0001-01-01T00:00:00Z
-_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _seconds(values: Iterable[str], first: int = _FIRST_SECOND) -> list[int]:
-    """The seconds, from ``first`` to _LAST_SECOND, around each of ``values`` that the Date operators read as a
+def _seconds(values: Iterable[str], first: int = FIRST_SECOND) -> list[int]:
+    """The seconds, from ``first`` to LAST_SECOND, around each of ``values`` that the Date operators read as a
     time (conditions._date: ISO 8601 or epoch seconds): the second it falls in, the one before and the one
-    after; for a time past _LAST_SECOND (1e30), _LAST_SECOND, and for one before ``first``, ``first``."""
+    after; for a time past LAST_SECOND (1e30), LAST_SECOND, and for one before ``first``, ``first``. A request
+    is never made after LAST_SECOND, nor sends a date its four-digit years cannot write (evaluate.CLOCK_KEYS)."""
     out = []
     for value in values:
         stamp = _date(value)
         if stamp is None:
             continue
-        if stamp > _LAST_SECOND:  # also inf, from a number like 1e999
-            out.append(_LAST_SECOND)
+        if stamp > LAST_SECOND:  # also inf, from a number like 1e999
+            out.append(LAST_SECOND)
         elif stamp < first:
             out.append(first)
         else:
             second = math.floor(stamp)
-            out += [s for s in (second, second - 1, second + 1) if first <= s <= _LAST_SECOND]
+            out += [s for s in (second, second - 1, second + 1) if first <= s <= LAST_SECOND]
     return out
-
-
-def _iso(second: int) -> str:
-    """A second as aws:CurrentTime writes it: 2026-11-29T23:59:59Z."""
-    return (_EPOCH + timedelta(seconds=second)).isoformat().replace("+00:00", "Z")
 
 
 def _addresses(values: Iterable[str]) -> list[str]:
@@ -453,16 +453,16 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     families = {c.operator.base.family for c in conditions}
     values: list[str] = []
     if key in TIME_KEYS:
-        # Never absent: each later second a constant marks, up to _LAST_SECOND, and the scan's own second last,
+        # Never absent: each later second a constant marks, up to LAST_SECOND, and the scan's own second last,
         # where other keys have absent: contexts() tries the last value first.
-        now_second = math.floor((now if now.tzinfo else now.replace(tzinfo=timezone.utc)).timestamp())  # as _date
+        now_second = second_of(now)
         later = [s for s in _seconds((v for c in conditions for v in c.values), now_second) if s != now_second]
-        write = str if key == "aws:epochtime" else _iso  # epoch seconds are whole: 1795999999, never 1.8E+9
-        return [(write(second),) for second in dict.fromkeys([*later, now_second])]
+        write = CLOCK_KEYS.index(key)  # epoch seconds are whole: 1795999999, never 1.8E+9
+        return [clock_values(second)[write] for second in dict.fromkeys([*later, now_second])]
     if families & {"Numeric"}:
         values += _numbers(v for c in conditions for v in c.values)
     if families & {"Date"}:
-        values += map(_iso, _seconds(v for c in conditions for v in c.values))
+        values += map(iso_second, _seconds(v for c in conditions for v in c.values))
     if families & {"IpAddress"}:
         values += _addresses(v for c in conditions for v in c.values)
     if families & {"Bool"}:
@@ -485,29 +485,74 @@ def contexts(
 ) -> Iterator[tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]]:
     """Every request context worth trying for this caller: ``(full context, the keys the caller chose)``.
 
-    The first one chooses nothing (every free key absent). Stops after MAX_CONTEXTS; callers that need to
-    know whether the space was cut short compare the count.
+    The first one chooses nothing (every free key absent, the clock at ``now``). Stops after MAX_CONTEXTS;
+    callers that need to know whether the space was cut short compare the count. The keys chosen include the
+    clock keys the conditions read, so that a request replayed later is made at the same time.
     """
-    keys, spelling, choices = _choices(conditions, caller, now)
-    # Absent first (it is last in each list), so the simplest counterexample is found first.
-    combos = itertools.product(*([c[-1], *c[:-1]] for c in choices))
-    for combo in itertools.islice(combos, MAX_CONTEXTS):
-        picked = [(key, value) for key, value in zip(keys, combo, strict=True) if value is not None]
+    if not conditions:  # one request: the caller's own, now
+        yield dict(base), {}
+        return
+    spelling, dimensions = _dimensions(conditions, caller, now)
+    for combo in itertools.islice(itertools.product(*dimensions), MAX_CONTEXTS):
         full = dict(base)
-        for key in keys:
-            full.pop(key, None)
-        full.update(picked)
-        yield full, {spelling[key]: value for key, value in picked}
+        chosen = {}
+        for pick in combo:
+            for key, value in pick:
+                if value is None:
+                    full.pop(key, None)
+                else:
+                    full[key] = value
+                    if key in spelling:
+                        chosen[spelling[key]] = value
+        yield full, chosen
 
 
 def context_count(conditions: Sequence[Condition], caller: Caller, now: datetime) -> int:
     """How many request contexts :func:`contexts` yields for this caller (at most MAX_CONTEXTS)."""
     count = 1
-    for choice in _choices(conditions, caller, now)[2]:
-        count *= len(choice)
+    for dimension in _dimensions(conditions, caller, now)[1]:
+        count *= len(dimension)
         if count >= MAX_CONTEXTS:
             return MAX_CONTEXTS
     return count
+
+
+_Pick = tuple[tuple[str, "tuple[str, ...] | None"], ...]
+
+
+def _dimensions(conditions: Sequence[Condition], caller: Caller,
+                now: datetime) -> tuple[dict[str, str], list[list[_Pick]]]:
+    """The free keys' spellings, and the choices to combine: one list per free key, of the values it can take,
+    absent first; and one for the clock, in the place of the first clock key, of the seconds it can show, the
+    scan's first, each setting both clock keys (they are one clock: the same second, always)."""
+    keys, spelling, choices = _choices(conditions, caller, now)
+    dimensions: list[list[_Pick]] = []
+    clock: int | None = None
+    seconds: list[int] = []
+    for key, choice in zip(keys, choices, strict=True):
+        if key not in TIME_KEYS:
+            dimensions.append([((key, value),) for value in [choice[-1], *choice[:-1]]])  # absent first
+            continue
+        if clock is None:
+            clock = len(dimensions)
+            dimensions.append([])  # the clock's place, filled below
+        seconds += _shown(choice, now)
+    if clock is not None:
+        first = second_of(now)
+        shown = [first, *(s for s in dict.fromkeys(seconds) if s != first)]
+        dimensions[clock] = [tuple(zip(CLOCK_KEYS, clock_values(second), strict=True)) for second in shown]
+    return spelling, dimensions
+
+
+def _shown(choice: Sequence[tuple[str, ...] | None], now: datetime) -> list[int]:
+    """The seconds from ``now`` to LAST_SECOND among a clock key's values (any a linked key lent it too)."""
+    first = second_of(now)
+    out = []
+    for value in choice:
+        stamp = _date(value[0]) if value is not None and len(value) == 1 else None
+        if stamp is not None and first <= stamp < LAST_SECOND + 1:
+            out.append(math.floor(stamp))
+    return out
 
 
 def caller_sets(variable: str) -> bool:
@@ -525,7 +570,7 @@ def caller_sets(variable: str) -> bool:
 def _choices(conditions: Sequence[Condition], caller: Caller,
              now: datetime) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """The free keys the conditions read (sorted), each as the policy spells it, and the values a caller
-    could choose for each (absent last)."""
+    could choose for each (absent last; a clock key is never absent)."""
     by_key: dict[str, list[Condition]] = {}
     for condition in conditions:
         key = condition.key_lower
@@ -536,40 +581,49 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
         by_key.setdefault(key, []).append(condition)
     keys = sorted(by_key)
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
-    choices = [_key_values(key, by_key[key], now) for key in keys]
+    clock = [c for key in CLOCK_KEYS for c in by_key.get(key, ())]  # one clock: every time condition marks it
+    choices = [_key_values(key, clock if key in TIME_KEYS else by_key[key], now) for key in keys]
     links = [(condition.key_lower, variable) for condition in conditions for value in condition.values
              for variable in _VARIABLE.findall(value)
              if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)]
     if not links:
         return keys, spelling, choices
-    return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller)
+    return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller, clock, now)
 
 
 def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str, str],
-            links: Sequence[tuple[str, str]], caller: Caller
+            links: Sequence[tuple[str, str]], caller: Caller, clock: Sequence[Condition], now: datetime
             ) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """:func:`_choices` where a condition's value is a policy variable (``aws:ResourceTag/team`` equal to
     ``${aws:PrincipalTag/team}``): the two keys must be able to take the same value. A variable the caller
     sets becomes a free key of its own, and each key may take the other's values, or, when the condition's
     key is one the request context takes from the caller (``aws:PrincipalAccount``), the caller's value of
-    it, its account or its name. A variable the request context takes from the caller (``${aws:username}``)
+    it, its account or its name. A clock variable (``${aws:CurrentTime}``) makes the clock a key of the
+    request, and the two keys lend each other their values too; the clock shows those that are its seconds
+    (:func:`_dimensions`). A variable the request context takes from the caller (``${aws:username}``)
     offers the condition's key the caller's own value."""
-    own = build_context(caller)
+    own = build_context(caller, now=now)
     for key, variable in links:
         name = _variable_key(variable)
         other = name.lower()
-        if not caller_sets(variable):  # the caller's own value, if any, is one the condition's key may take
+        if other in TIME_KEYS:
+            if key not in values:  # the caller's own key (aws:PrincipalArn…): no time is its value
+                continue
+            if other not in values:
+                values[other], spelling[other] = _key_values(other, clock, now), name
+        elif not caller_sets(variable):  # the caller's own value, if any, is one the condition's key may take
             for value in own.get(other, ()) if key in values else ():
                 if (value,) not in values[key]:
                     values[key].insert(-1, (value,))  # before absent, which stays last
             continue
-        if other not in values:
-            values[other], spelling[other] = [None], name
-        if key not in values:  # the caller's own key (aws:PrincipalAccount…), not one it chooses
-            for value in (*own.get(key, ()), caller.account, caller.name):
-                if value and (value,) not in values[other]:
-                    values[other].insert(-1, (value,))
-            continue
+        else:
+            if other not in values:
+                values[other], spelling[other] = [None], name
+            if key not in values:  # the caller's own key (aws:PrincipalAccount…), not one it chooses
+                for value in (*own.get(key, ()), caller.account, caller.name):
+                    if value and (value,) not in values[other]:
+                        values[other].insert(-1, (value,))
+                continue
         for into, source in ((key, other), (other, key)):
             for choice in list(values[source]):
                 if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into]:

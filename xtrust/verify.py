@@ -97,7 +97,7 @@ def verify_trust(
         seen.add((caller.arn, candidate.action))
         wanted = allowed_principal(caller, entries, allow.services, allow.federated)
         tried = 0
-        for context, chosen in contexts(conditions, caller, build_context(caller), now):
+        for context, chosen in contexts(conditions, caller, build_context(caller, now=now), now):
             tried += 1
             before = decide(caller, role, old, (OUTSIDER_IDENTITY,), context, candidate.action).allowed
             after = decide(caller, role, new, (OUTSIDER_IDENTITY,), context, candidate.action).allowed
@@ -159,7 +159,7 @@ def verify_identity(cases: Sequence[IdentityCase], *, known_accounts: Iterable[s
         every = [*case.before, *case.after]
         conditions = [c for p in every for s in p.statements for c in s.conditions]
         arns = role_candidates(every, [*known, caller.account], case.allow_roles, caller.name)
-        base = build_context(caller)
+        base = build_context(caller, now=now)
         for arn in arns:
             wanted = any(glob_match(pattern, arn) for pattern in case.allow_roles)
             tried = 0

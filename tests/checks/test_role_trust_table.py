@@ -90,6 +90,9 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-epoch-string-infinity", doc(allow(STAR, condition={"StringEquals": {"aws:EpochTime": "Infinity"}})), None, None),
     ("star-epoch-string-half-second", doc(allow(STAR, condition={"StringEquals": {"aws:EpochTime": "1900000000.5"}})), None, None),
     ("star-current-time-string-epoch", doc(allow(STAR, condition={"StringEquals": {"aws:CurrentTime": "1900000000"}})), None, None),
+    # the clock: aws:CurrentTime and aws:EpochTime are in every request, at the same second
+    ("star-clock-keys-disagree", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456000"}})), None, None),
+    ("star-external-id-the-time-and-a-past-one", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2020-01-01T00:00:00Z"}})), None, None),
     ("star-forallvalues-principal-account", doc(allow(STAR, condition={"ForAllValues:StringEquals": {"aws:PrincipalAccount": L}, "Null": {"aws:PrincipalAccount": "false"}})), None, None),
     ("star-request-tag-without-tagsession", doc(allow(STAR, condition={"StringEquals": {"aws:RequestTag/team": "ops"}})), None, None),
     ("login-notaction", doc({"Effect": "Allow", "Principal": LOGIN, "NotAction": "iam:*"}), None, None),
@@ -125,6 +128,12 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-token-issued-after-minus-1e20", doc(allow(STAR, condition={"DateGreaterThan": {"aws:TokenIssueTime": "-1e20"}})), None, "555555555555"),
     ("star-epoch-time-bomb-iso", doc(allow(STAR, condition={"DateGreaterThan": {"aws:EpochTime": "2030-01-01T00:00:00Z"}})), None, "555555555555"),
     ("star-epoch-string-future-second", doc(allow(STAR, condition={"StringEquals": {"aws:EpochTime": "1900000000"}})), None, "555555555555"),
+    ("star-external-id-the-time", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}})), None, "555555555555"),
+    ("star-external-id-not-the-time", doc(allow(STAR, condition={"StringNotEquals": {"sts:ExternalId": "${aws:CurrentTime}"}})), None, "555555555555"),
+    ("star-external-id-a-later-time", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2031-01-01T00:00:00Z"}})), None, "555555555555"),
+    ("star-external-id-epoch-after-2030", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "StringEquals": {"sts:ExternalId": "${aws:EpochTime}"}})), None, "555555555555"),
+    ("star-clock-equals-itself", doc(allow(STAR, condition={"DateEquals": {"aws:CurrentTime": "${aws:EpochTime}"}})), None, "555555555555"),
+    ("star-clock-keys-agree-for-ten-seconds", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456010"}})), None, "555555555555"),
     # numbers the caller sends are compared exactly: 32 digits, or an exponent, leave room above and below
     ("star-mfa-age-above-32-digits", doc(allow(STAR, condition={"NumericGreaterThan": {"aws:MultiFactorAuthAge": "12345678901234567890123456781111"}})), None, "555555555555"),
     ("star-mfa-age-below-32-digits", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "-12345678901234567890123456789999"}})), None, "555555555555"),
@@ -216,6 +225,23 @@ def test_role_trust_verdict(document: dict[str, Any], override: TrustAllow | Non
         assert can_assume(request.principal, request.resource, trust_policy=trust,
                           identity_policies=[OUTSIDER_IDENTITY], context=dict(request.context),
                           action=request.action), request
+
+
+@pytest.mark.parametrize(("condition", "chosen"), [
+    ({"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}},
+     {"sts:ExternalId": ("2026-06-01T00:00:00Z",), "aws:CurrentTime": ("2026-06-01T00:00:00Z",)}),
+    ({"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "StringEquals": {"sts:ExternalId": "${aws:EpochTime}"}},
+     {"aws:CurrentTime": ("2030-01-01T00:00:01Z",), "sts:ExternalId": ("1893456001",), "aws:EpochTime": ("1893456001",)}),
+    ({"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456010"}},
+     {"aws:CurrentTime": ("2030-01-01T00:00:01Z",), "aws:EpochTime": ("1893456001",)}),
+])
+def test_a_counterexample_carries_the_time_it_reads(condition: dict[str, Any], chosen: dict[str, Any]) -> None:
+    """A request that reads the clock is proven at a second the clock can show, and says which, so that it is
+    allowed when replayed at any other time."""
+    trust = parse_policy(doc(allow(STAR, condition=condition)), kind=PolicyKind.TRUST)
+    verdict = trust_violations(trust, ROLE, SEED_ALLOW, known_accounts=[L], now=NOW)
+    assert verdict.violations
+    assert dict(verdict.violations[0].request.context) == chosen
 
 
 def test_table_is_large_enough() -> None:

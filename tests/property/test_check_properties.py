@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -50,9 +51,13 @@ KEYS_AND_VALUES = {
     "aws:PrincipalOrgID": ("o-abc", "o-*"),
     "aws:SourceIp": ("203.0.113.0/24", "10.0.0.0/8"),
     "aws:MultiFactorAuthPresent": ("true", "false"),
-    "sts:ExternalId": ("s3cr3t", "x*", "${aws:PrincipalTag/team}"),
+    "sts:ExternalId": ("s3cr3t", "x*", "${aws:PrincipalTag/team}", "${aws:CurrentTime}", "2031-01-01T00:00:00Z",
+                       "${aws:EpochTime}"),
     "aws:PrincipalTag/team": ("ops", "dev", "${aws:username}"),
     "aws:TagKeys": ("team", "env"),
+    # the clock, one for both keys: seconds before NOW never come
+    "aws:CurrentTime": ("2030-01-01T00:00:00Z", "2026-05-01T00:00:00Z", "${aws:EpochTime}"),
+    "aws:EpochTime": ("1893456010", "1924992000", "1780000000"),
 }
 OPERATORS = {
     "aws:PrincipalAccount": ("StringEquals", "StringNotEquals", "StringLike", "StringEqualsIfExists",
@@ -64,6 +69,8 @@ OPERATORS = {
     "sts:ExternalId": ("StringEquals", "StringLike", "StringNotLike"),
     "aws:PrincipalTag/team": ("StringEquals", "StringEqualsIfExists"),
     "aws:TagKeys": ("ForAllValues:StringEquals", "ForAnyValue:StringEquals"),
+    "aws:CurrentTime": ("DateGreaterThan", "DateLessThan", "DateEquals", "StringEquals"),
+    "aws:EpochTime": ("DateLessThan", "NumericGreaterThan", "StringEquals"),
 }
 keys = st.sampled_from(sorted(KEYS_AND_VALUES))
 
@@ -122,13 +129,27 @@ def concrete_contexts(draw: st.DrawFn) -> dict[str, Any]:
         "aws:PrincipalOrgID": ("o-abc", "o-zzz"),
         "aws:SourceIp": ("203.0.113.9", "10.1.2.3", "192.0.2.1"),
         "aws:MultiFactorAuthPresent": ("true", "false"),
-        "sts:ExternalId": ("s3cr3t", "xyz", "nope"),
+        "sts:ExternalId": ("s3cr3t", "xyz", "nope", "2031-01-01T00:00:00Z", "1893456005", "2026-06-01T00:00:00Z"),
         "aws:PrincipalTag/team": ("ops", "dev", "qa"),
         "aws:PrincipalTag/account": (*ACCOUNTS, "555555555555"),
         "aws:TagKeys": (["team"], ["env"], ["team", "env"], ["other"]),
     }
     chosen = draw(st.lists(st.sampled_from(sorted(pool)), max_size=4, unique=True))
-    return {key: draw(st.sampled_from(pool[key])) for key in chosen}
+    context = {key: draw(st.sampled_from(pool[key])) for key in chosen}
+    if draw(st.booleans()):  # a time from NOW on, as either clock key or both (the other follows either)
+        second = draw(st.sampled_from((1780272000, 1893456001, 1893456005, 1893456010, 1924992000)))
+        iso = datetime.fromtimestamp(second, timezone.utc).isoformat().replace("+00:00", "Z")
+        for key in draw(st.sampled_from((("aws:CurrentTime",), ("aws:EpochTime",), ("aws:CurrentTime", "aws:EpochTime")))):
+            context[key] = iso if key == "aws:CurrentTime" else str(second)
+    return context
+
+
+def assert_one_time(context: Mapping[str, Any]) -> None:
+    """A counterexample is a request that can be made: at one second, from NOW on, whichever clock keys it shows."""
+    seconds = {int(datetime.fromisoformat(v[0].replace("Z", "+00:00")).timestamp()) if k.lower() == "aws:currenttime"
+               else int(v[0]) for k, v in context.items() if k.lower() in ("aws:currenttime", "aws:epochtime")}
+    assert len(seconds) <= 1, context
+    assert all(second >= NOW.timestamp() for second in seconds), context
 
 
 @SETTINGS
@@ -141,6 +162,7 @@ def test_every_trust_counterexample_gets_through_and_breaks_the_rule(document: d
         assert can_assume(request.principal, request.resource, trust_policy=trust,
                           identity_policies=[OUTSIDER_IDENTITY], context=dict(request.context),
                           action=request.action)
+        assert_one_time(request.context)
         caller = parse_caller(request.principal, request.action)
         assert not allowed_principal(caller, ALLOW.principals, ALLOW.services, ALLOW.federated)
 
@@ -265,6 +287,7 @@ def test_every_identity_counterexample_gets_through_and_breaks_the_rule(document
         assert not any(glob_match(a, request.resource) for a in ALLOWED_ROLES)
         assert can_assume(request.principal, request.resource, trust_policy=LOGIN_TRUST(L),
                           identity_policies=policies, context=dict(request.context))
+        assert_one_time(request.context)
 
 
 @SETTINGS

@@ -246,7 +246,7 @@ def _letting_through(trust: Policy, role_arn: str, verdict: TrustVerdict, now: d
         if (caller.arn, action) in seen:
             continue
         seen.add((caller.arn, action))
-        for context, _ in contexts(conditions, caller, build_context(caller), now):
+        for context, _ in contexts(conditions, caller, build_context(caller, now=now), now):
             decision = decide(caller, role, trust, (OUTSIDER_IDENTITY,), context, action)
             if decision.allowed:
                 found.update(ref.index for ref in decision.trust.allows)
