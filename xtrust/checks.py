@@ -49,10 +49,12 @@ from .model import Condition, Effect, Policy, PolicyKind, PrincipalForm, Princip
 from .representatives import (
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
+    TIME_KEYS,
     Candidate,
     RoleMentions,
     allowed_principal,
     caller_sets,
+    clock_readings,
     context_count,
     contexts,
     resource_role_names,
@@ -402,24 +404,24 @@ def assume_violations(
     shapes = memo.shapes(policies)
     literal = None if conditions else memo.literal_targets(shapes)
     variables = _variable_patterns(shapes)
+    base = build_context(caller, now=moment)
     if not conditions and not variables and caller.is_iam:
         if literal is not None:  # every request that can get through is on one of these
             return AssumeVerdict(_unconditional_violations(policies, shapes, caller,
-                                                           memo.outside_of(allow_roles, literal), memo, moment))
+                                                           memo.outside_of(allow_roles, literal), memo, base))
         reach = [memo.escaping_reach(shape, allow_roles) for shape in shapes]
         if not any(reach) and None not in reach:
             return AssumeVerdict()  # every Allow stays inside the allow list
         candidates = _reachable_candidates(memo.candidate_parts(shapes, known, allow_roles, caller.name), reach)
         found = list(_unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, candidates),
-                                               memo, moment))
+                                               memo, base))
         tried = set(candidates)
-        missed = [arn for arn in _missed_roles(policies, caller, allow_roles, found)[0] if arn not in tried]
+        missed = [arn for arn in _missed_roles(policies, base, allow_roles, found)[0] if arn not in tried]
         if missed:
             found += _unconditional_violations(policies, shapes, caller, memo.outside_of(allow_roles, missed), memo,
-                                              moment)
+                                               base)
         return AssumeVerdict(tuple(found))
     candidates = literal if literal is not None else memo.candidates(shapes, known, allow_roles, caller.name)
-    base = build_context(caller, now=moment)
     binders = [b for b in (_binder(p, base) for p in variables) if b is not None]
     if variables:
         accounts = memo.candidate_parts(shapes, known, allow_roles, caller.name)[0]
@@ -444,7 +446,8 @@ def assume_violations(
                     continue  # the identity policies do not let this request through: no need to decide it
                 decision = decide(caller, role, trust, policies, context, ASSUME_ROLE)
                 if decision.allowed and decision.identity is not None:
-                    found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, chosen),
+                    found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn,
+                                                          _with_clock(chosen, context, shapes)),
                                            decision.identity.allows, caller))
                     return
             truncated = truncated or tried >= MAX_CONTEXTS
@@ -454,15 +457,34 @@ def assume_violations(
             try_role(arn)
     if literal is None:
         tried = set(candidates)
-        missed, whole = _missed_roles(policies, caller, allow_roles, found)
-        truncated = truncated or not whole
-        for arn in missed:
-            if arn not in tried and outside(arn):
-                try_role(arn)
+        # A Resource that reads the clock (role/${aws:EpochTime}) names other roles at other times: look for
+        # missed roles at each second the requests tried can be made at.
+        times = clock_readings(conditions, caller, moment) if any(s.reads_time for s in shapes) else [{}]
+        for time in times:
+            missed, whole = _missed_roles(policies, {**base, **time}, allow_roles, found)
+            truncated = truncated or not whole
+            for arn in missed:
+                if arn not in tried and outside(arn):
+                    tried.add(arn)
+                    try_role(arn)
     return AssumeVerdict(tuple(found), truncated)
 
 
-def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Sequence[str],
+_CLOCK_SPELLING = {"aws:currenttime": "aws:CurrentTime", "aws:epochtime": "aws:EpochTime"}
+
+
+def _with_clock(chosen: dict[str, tuple[str, ...]], context: Mapping[str, tuple[str, ...]],
+                shapes: Sequence[_Shape]) -> dict[str, tuple[str, ...]]:
+    """The keys a counterexample's caller chose, with the clock keys the documents read (``role/${aws:EpochTime}``)
+    at the time of ``context``: a request that depends on the time says which, and is allowed when replayed."""
+    read = [key for shape in shapes for key in shape.reads if key in TIME_KEYS and key in context]
+    if not read:
+        return chosen
+    have = {key.lower() for key in chosen}
+    return {**chosen, **{_CLOCK_SPELLING[key]: context[key] for key in dict.fromkeys(read) if key not in have}}
+
+
+def _missed_roles(policies: Sequence[Policy], base: Mapping[str, tuple[str, ...]], allow_roles: Sequence[str],
                   found: Sequence[Violation]) -> tuple[list[str], bool]:
     """Role ARNs the representatives may have missed: for each Allow statement that can apply to
     sts:AssumeRole and lets none of the violations found through, role ARNs it matches that the allow list
@@ -495,7 +517,7 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
             if items is None:
                 continue  # an identity statement without Resource or NotResource applies to nothing
             must_match = (statement.effect is Effect.ALLOW) == (statement.resource is not None)
-            values = _resolved(policy, items.values, caller, must_match)
+            values = _resolved(policy, items.values, base, must_match)
             if values is None or (not values and statement.effect is Effect.DENY):
                 continue  # unresolvable, or a Deny that spares everything while the caller leaves its key out
             if statement.effect is Effect.DENY:
@@ -533,24 +555,25 @@ def _missed_roles(policies: Sequence[Policy], caller: Caller, allow_roles: Seque
 MAX_SOFT_DENIES = 6
 
 
-def _resolved(policy: Policy, values: tuple[str, ...], caller: Caller, must_match: bool) -> tuple[str, ...] | None:
-    """Resource patterns with the caller's ${aws:username} in place, and the variables the caller sets as
-    ``*`` in patterns a role must match, or those patterns left out where a role must avoid them
-    (:func:`_missed_roles`); None when another variable remains."""
+def _resolved(policy: Policy, values: tuple[str, ...], base: Mapping[str, tuple[str, ...]],
+              must_match: bool) -> tuple[str, ...] | None:
+    """Resource patterns with the variables the request context ``base`` gives (the caller's aws:username, the
+    clock…) in place, and the variables the caller sets as ``*`` in patterns a role must match, or those
+    patterns left out where a role must avoid them (:func:`_missed_roles`); None when a variable cannot be
+    resolved here, or resolves to a ``*`` or ``?`` that is text, not a wildcard."""
     if not policy.substitutes_variables or not any("${" in v for v in values):
         return values
-    name = caller.name if caller.kind is CallerKind.USER else None
     out = []
     for value in values:
-        if name is not None:
-            value = value.replace("${aws:username}", name)
-        free = [v for v in _VARIABLE.findall(value) if caller_sets(v)]
-        if free and not must_match:
+        variables = _VARIABLE.findall(value)
+        if not must_match and any(map(caller_sets, variables)):
             continue
-        for variable in free:
-            value = value.replace(f"${{{variable}}}", "*")
-        if "${" in value:
-            return None
+        for variable in variables:
+            resolved = "*" if caller_sets(variable) else _resolve(variable, base)
+            if resolved is _UNRESOLVED or (resolved != "*" and has_wildcard(resolved)) or \
+                    (resolved == "*" and not caller_sets(variable)):
+                return None
+            value = value.replace(f"${{{variable}}}", resolved)
         out.append(value)
     return tuple(out)
 
@@ -677,15 +700,16 @@ _PREFIX_LENGTH = len(role_arn_prefix("123456789012"))
 
 
 def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,
-                              outside: Sequence[str], memo: AssumeMemo, moment: datetime) -> tuple[Violation, ...]:
-    """Without conditions there is one request context, the caller's own, and the role trusts the caller's
+                              outside: Sequence[str], memo: AssumeMemo,
+                              context: Mapping[str, tuple[str, ...]]) -> tuple[Violation, ...]:
+    """Without conditions there is one request context, ``context``: the caller's own at the scan's moment. The
+    role trusts the caller's
     account (LOGIN_TRUST): the trust side allows, no session tags are passed, and the caller (a user or a
     role session) may call STS, so the decision is the identity side's — some statement allows and none
     denies — and its allowing statements are the identity policies' own, in order.
 
     ``outside`` are the candidate role ARNs outside the allow list, in order. A document is asked only
     about the ARNs it can reach (``_Shape.reach``)."""
-    context = build_context(caller, now=moment)
     asked = [(shape, shape.reach, memo.sides(shape, context), policy.source or "identity policies")
              for shape, policy in zip(shapes, policies, strict=True)
              if shape.reach != ()]  # a document none of whose statements can apply to sts:AssumeRole says nothing
@@ -703,7 +727,8 @@ def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shap
             allows += [ref if ref.policy == label else _relabel(ref, label) for ref in side[0]]
         else:
             if allows:
-                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, {}), tuple(allows), caller))
+                found.append(Violation(Counterexample(caller.arn, ASSUME_ROLE, arn, _with_clock({}, context, shapes)),
+                                       tuple(allows), caller))
     return tuple(found)
 
 
@@ -1061,6 +1086,14 @@ class _Shape:
     def __init__(self, policy: Policy, key: int) -> None:
         self.policy = policy
         self.key = key
+
+    @cached_property
+    def reads_time(self) -> bool:
+        """Whether the Resource or NotResource of a statement that can apply to sts:AssumeRole reads the clock."""
+        return self.policy.substitutes_variables and any(
+            _variable_key(name).lower() in TIME_KEYS
+            for s in self.policy.statements if covers_action(s, ASSUME_ROLE)
+            for items in (s.resource, s.not_resource) if items for v in items.values for name in _VARIABLE.findall(v))
 
     @cached_property
     def reads(self) -> tuple[str, ...]:

@@ -75,6 +75,7 @@ __all__ = [
     "RoleMentions",
     "allowed_principal",
     "caller_sets",
+    "clock_readings",
     "collect_constants",
     "context_count",
     "contexts",
@@ -515,6 +516,14 @@ def context_count(conditions: Sequence[Condition], caller: Caller, now: datetime
         if count >= MAX_CONTEXTS:
             return MAX_CONTEXTS
     return count
+
+
+def clock_readings(conditions: Sequence[Condition], caller: Caller, now: datetime) -> list[dict[str, tuple[str, ...]]]:
+    """The clock keys at each second :func:`contexts` tries requests at, the scan's first."""
+    for dimension in _dimensions(conditions, caller, now)[1]:
+        if dimension and dimension[0][0][0] in TIME_KEYS:
+            return [{key: value for key, value in pick if value is not None} for pick in dimension]
+    return [dict(zip(CLOCK_KEYS, clock_values(second_of(now)), strict=True))]
 
 
 _Pick = tuple[tuple[str, "tuple[str, ...] | None"], ...]

@@ -82,6 +82,8 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     ("grant-after-the-last-second", [doc(allow("*", condition={"DateGreaterThan": {"aws:EpochTime": "253402300799"}}))], None),
     ("grant-at-epoch-infinity-string", [doc(allow("*", condition={"StringEquals": {"aws:EpochTime": "Infinity"}}))], None),
     ("grant-while-the-clock-keys-disagree", [doc(allow("*", condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456000"}}))], None),
+    ("role-named-a-time-no-role-can-have", [doc(allow(f"arn:aws:iam::{D}:role/t${{aws:CurrentTime}}"))], None),  # ':' in a role name
+    ("role-named-a-literal-star", [doc(allow(f"arn:aws:iam::{D}:role/${{*}}"))], None),  # ${*} is the character, no name
     ("session-named-a-past-time", [doc(allow("*", condition={"StringEquals": {"sts:RoleSessionName": "${aws:EpochTime}"}, "StringLike": {"sts:RoleSessionName": "1500000000"}}))], None),
     ("deny-notaction-s3", [doc(allow("*"), deny("*", action=None, NotAction=["s3:*"]))], None),
     ("two-policies-grant-and-guard", [doc(allow("*")), doc(deny(action="sts:*", NotResource=ADMIN))], None),
@@ -142,6 +144,10 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     ("future-grant", [doc(allow("*", condition={"DateGreaterThan": {"aws:CurrentTime": "2999-01-01T00:00:00Z"}}))], ":role/"),
     ("grant-until-the-last-second", [doc(allow("*", condition={"DateLessThan": {"aws:CurrentTime": "9999-12-31T23:59:59Z"}}))], ":role/"),
     ("future-grant-epoch-iso", [doc(allow("*", condition={"DateGreaterThan": {"aws:EpochTime": "2999-01-01T00:00:00Z"}}))], ":role/"),
+    ("role-named-the-epoch", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:EpochTime}}"))], f"{D}:role/1780272000"),
+    ("role-named-the-epoch-case", [doc(allow(f"arn:aws:iam::{D}:role/Admin${{AWS:EPOCHTIME}}"))], f"{D}:role/Admin1780272000"),
+    ("role-named-the-epoch-from-2030", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:EpochTime}}", condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}))], f"{D}:role/1893456001"),
+    ("role-named-user-and-epoch", [doc(allow("arn:aws:iam::*:role/${aws:username}-${aws:EpochTime}*"))], ":role/any-1780272000"),
     ("session-named-the-time", [doc(allow("*", condition={"StringEquals": {"sts:RoleSessionName": "${aws:EpochTime}"}}))], ":role/"),
     ("session-named-a-later-time", [doc(allow("*", condition={"StringEquals": {"sts:RoleSessionName": "${aws:EpochTime}"}, "StringLike": {"sts:RoleSessionName": "1900000000"}}))], ":role/"),
     ("admin-prefix-wildcard", [doc(allow([ADMIN, f"{ADMIN}*"]))], f"{D}:role/Adminany"),
