@@ -99,6 +99,12 @@ PRINCIPAL_KEYS = frozenset({
 SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
                                "aws:sourceowner"})
 TIME_KEYS = frozenset(CLOCK_KEYS)
+# Keys AWS sets, always as one type: a number, a time, an address or a boolean (reference_policies_condition-keys).
+# A caller sends other keys as text of its choosing, which Numeric, Date, IpAddress and Bool operators may not read.
+TYPED_KEYS = frozenset({
+    "aws:multifactorauthage", "aws:multifactorauthpresent", "aws:securetransport", "aws:sourceip",
+    "aws:tokenissuetime", "aws:viaawsservice", "sts:durationseconds",
+})
 MAX_CONTEXTS = 4096
 FRESH = "xtrust-fresh"
 _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
@@ -460,10 +466,11 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         later = [s for s in _seconds((v for c in conditions for v in c.values), now_second) if s != now_second]
         write = CLOCK_KEYS.index(key)  # epoch seconds are whole: 1795999999, never 1.8E+9
         return [clock_values(second)[write] for second in dict.fromkeys([*later, now_second])]
+    # A number and a time even when no constant reads as one (NumericNotEquals "${*}" holds for every number)
     if families & {"Numeric"}:
-        values += _numbers(v for c in conditions for v in c.values)
+        values += _numbers(v for c in conditions for v in c.values) or ["0"]
     if families & {"Date"}:
-        values += map(iso_second, _seconds(v for c in conditions for v in c.values))
+        values += map(iso_second, _seconds(v for c in conditions for v in c.values) or [0])
     if families & {"IpAddress"}:
         values += _addresses(v for c in conditions for v in c.values)
     if families & {"Bool"}:
@@ -471,6 +478,8 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     if families & {"String", "Arn", "Binary", "Null"}:
         values += _strings(conditions)
         values.append(FRESH if "Arn" not in families else f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
+    elif key not in TYPED_KEYS:  # a tag or an external ID can be any text, which no number, time or address reads as
+        values.append(FRESH)
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
     if any(c.operator.qualifier is not None for c in conditions):
         plain = tuple(dict.fromkeys(v for c in conditions for v in c.values if not has_wildcard(v)))
