@@ -242,6 +242,8 @@ resource_patterns = st.sampled_from((
     # neither suggests
     f"arn:aws:iam::{D}:role/a*", f"arn:aws:iam::{D}:role/*y", "*/Admin", f"arn:aws:iam::{D}:role/team/*",
     f"arn:aws:iam::{D}:role/b*", "*x",
+    # a role named by the clock: another role each second
+    f"arn:aws:iam::{D}:role/${{aws:EpochTime}}", "arn:aws:iam::*:role/${aws:EpochTime}*",
 ))
 identity_actions = st.sampled_from(("sts:AssumeRole", "sts:*", "*", "sts:Assume*", "STS:ASSUMEROLE", "s3:*",
                                     "sts:TagSession"))
@@ -270,7 +272,7 @@ identity_documents = st.lists(identity_statements(), min_size=1, max_size=3).map
 def concrete_roles(draw: st.DrawFn) -> str:
     account = draw(st.sampled_from((*ACCOUNTS, "555555555555", "123456789010", "111111111111")))
     name = draw(st.sampled_from((*NAMES, "bob", "Adm1n", "ops/x", "any/Admin", "Adminx", "b", "zz", "any",
-                                 "team/y", "team/b/Admin", "ay")))
+                                 "team/y", "team/b/Admin", "ay", "1780272000", "1893456001", "1924992000")))
     return f"arn:aws:iam::{account}:role/{name}"
 
 
