@@ -624,27 +624,42 @@ def _binder(pattern: str, base: Mapping[str, tuple[str, ...]]) -> tuple[re.Patte
 
 
 _NO_BINDING: dict[str, tuple[str, ...]] = {}
+MAX_BINDINGS = 6  # patterns that match one role ARN, whose unions _bindings tries: 2 ** n of them at most
 
 
 def _bindings(binders: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
               arn: str) -> list[dict[str, tuple[str, ...]]]:
     """The values of the caller's variables to try on ``arn``: none first (every such key left out), then,
-    for each pattern that matches ``arn`` for some values, those values, and all of them at once where the
-    patterns agree. Keys as the policies spell them."""
-    out = [_NO_BINDING]
-    merged: dict[str, tuple[str, ...]] = {}
+    for each pattern that matches ``arn`` for some values, those values, then each union of them that agrees
+    on every key, the smaller first (past MAX_BINDINGS patterns, only the union of the first that agree).
+    Keys as the policies spell them."""
+    found: list[dict[str, tuple[str, ...]]] = []
     for regex, keys in binders:
         match = regex.fullmatch(arn)
-        if match is None:
-            continue
-        binding: dict[str, tuple[str, ...]] = {key: (str(match.group(f"v{i}")),) for i, key in enumerate(keys)}
-        if binding not in out:
-            out.append(binding)
-        lowered = {key.lower(): value for key, value in merged.items()}
-        if all(lowered.get(key.lower(), value) == value for key, value in binding.items()):
-            merged.update((key, value) for key, value in binding.items() if key.lower() not in lowered)
-    if merged and merged not in out:
-        out.append(merged)
+        if match is not None:
+            binding: dict[str, tuple[str, ...]] = {key: (str(match.group(f"v{i}")),) for i, key in enumerate(keys)}
+            if binding not in found:
+                found.append(binding)
+    out = [_NO_BINDING, *found]
+    if len(found) <= MAX_BINDINGS:
+        groups: Iterable[tuple[dict[str, tuple[str, ...]], ...]] = (
+            group for size in range(2, len(found) + 1) for group in combinations(found, size))
+    else:
+        groups = [tuple(found)]
+    for group in groups:
+        merged: dict[str, tuple[str, ...]] = {}
+        lowered: dict[str, tuple[str, ...]] = {}
+        for binding in group:
+            if any(lowered.get(key.lower(), value) != value for key, value in binding.items()):
+                if len(found) <= MAX_BINDINGS:
+                    break  # they disagree: not a union to try
+                continue  # the first that agree
+            for key, value in binding.items():
+                if key.lower() not in lowered:
+                    merged[key] = lowered[key.lower()] = value
+        else:
+            if merged not in out:
+                out.append(merged)
     return out
 
 

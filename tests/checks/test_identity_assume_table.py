@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from xtrust import can_assume
-from xtrust.checks import LOGIN_TRUST, MAX_SOFT_DENIES, AssumeVerdict, assume_violations
+from xtrust.checks import LOGIN_TRUST, MAX_SOFT_DENIES, AssumeVerdict, _binder, _bindings, assume_violations
 from xtrust.model import PolicyKind, parse_policy
 
 L, D, X = "987654321098", "123456789012", "444455556666"
@@ -256,3 +256,16 @@ def test_conditional_denies_alike_count_once_and_nothing_to_search_truncates_not
     # Without an Allow statement there is no role to miss, however many conditional Deny statements
     mine = _documents([doc(*(deny(NotResource=ADMIN, condition=_recent_mfa(n)) for n in range(MAX_SOFT_DENIES + 1)))])
     assert assume_violations(mine, MEMBER, [ADMIN], known_accounts=[L, D], now=NOW) == AssumeVerdict()
+
+
+def test_each_union_of_variable_values_that_agree_is_tried() -> None:
+    """Three patterns match role/ops for some values of the caller's tags: a="" (the lazy prefix), a="ops" and
+    b="ops". A Deny with NotResource role/${b} spares the role only with b="ops", the Allow role/${a} lets it
+    through only with a="ops": the union of the last two must be tried, though the first disagrees with it."""
+    patterns = [f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/a}}*", f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/a}}",
+                f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/b}}"]
+    binders = [b for b in (_binder(p, {}) for p in patterns) if b is not None]
+    a, b = "aws:PrincipalTag/a", "aws:PrincipalTag/b"
+    assert _bindings(binders, f"arn:aws:iam::{D}:role/ops") == [
+        {}, {a: ("",)}, {a: ("ops",)}, {b: ("ops",)}, {a: ("",), b: ("ops",)}, {a: ("ops",), b: ("ops",)}]
+    assert _bindings(binders, f"arn:aws:iam::{X}:role/ops") == [{}]
