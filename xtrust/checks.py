@@ -570,9 +570,8 @@ def _resolved(policy: Policy, values: tuple[str, ...], base: Mapping[str, tuple[
             continue
         for variable in variables:
             resolved = "*" if caller_sets(variable) else _resolve(variable, base)
-            if resolved is _UNRESOLVED or (resolved != "*" and has_wildcard(resolved)) or \
-                    (resolved == "*" and not caller_sets(variable)):
-                return None
+            if resolved is _UNRESOLVED or (has_wildcard(resolved) and not caller_sets(variable)):
+                return None  # unknown here, or a * or ? that is text (${*}): the evaluator decides
             value = value.replace(f"${{{variable}}}", resolved)
         out.append(value)
     return tuple(out)
@@ -717,11 +716,10 @@ _PREFIX_LENGTH = len(role_arn_prefix("123456789012"))
 def _unconditional_violations(policies: Sequence[Policy], shapes: Sequence[_Shape], caller: Caller,
                               outside: Sequence[str], memo: AssumeMemo,
                               context: Mapping[str, tuple[str, ...]]) -> tuple[Violation, ...]:
-    """Without conditions there is one request context, ``context``: the caller's own at the scan's moment. The
-    role trusts the caller's
-    account (LOGIN_TRUST): the trust side allows, no session tags are passed, and the caller (a user or a
-    role session) may call STS, so the decision is the identity side's — some statement allows and none
-    denies — and its allowing statements are the identity policies' own, in order.
+    """Without conditions there is one request context, ``context``: the caller's own at the scan's moment.
+    The role trusts the caller's account (LOGIN_TRUST): the trust side allows, no session tags are passed, and
+    the caller (a user or a role session) may call STS, so the decision is the identity side's — some statement
+    allows and none denies — and its allowing statements are the identity policies' own, in order.
 
     ``outside`` are the candidate role ARNs outside the allow list, in order. A document is asked only
     about the ARNs it can reach (``_Shape.reach``)."""
