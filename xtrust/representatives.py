@@ -47,7 +47,7 @@ from .callers import (
     parse_caller,
     whole_account,
 )
-from .conditions import _date, _number
+from .conditions import _date, _ip, _number
 from .evaluate import (
     _LITERALS,
     _VARIABLE,
@@ -99,12 +99,17 @@ PRINCIPAL_KEYS = frozenset({
 SERVICE_CALL_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
                                "aws:sourceowner"})
 TIME_KEYS = frozenset(CLOCK_KEYS)
-# Keys AWS sets, always as one type: a number, a time, an address or a boolean (reference_policies_condition-keys).
-# A caller sends other keys as text of its choosing, which Numeric, Date, IpAddress and Bool operators may not read.
-TYPED_KEYS = frozenset({
-    "aws:multifactorauthage", "aws:multifactorauthpresent", "aws:securetransport", "aws:sourceip",
-    "aws:tokenissuetime", "aws:viaawsservice", "sts:durationseconds",
-})
+# Keys AWS sets, always as one type: a number, a time, an address or a boolean (reference_policies_condition-keys,
+# reference_policies_iam-condition-keys). Such a key only ever holds a value of its type, whichever operator reads
+# it: an MFA age is a number, which no ArnEquals matches. A caller sends other keys as text of its choosing, which
+# Numeric, Date, IpAddress and Bool operators may not read.
+KEY_TYPES = {
+    "aws:multifactorauthage": "Numeric", "aws:multifactorauthpresent": "Bool", "aws:securetransport": "Bool",
+    "aws:sourceip": "IpAddress", "aws:tokenissuetime": "Date", "aws:viaawsservice": "Bool",
+    "sts:durationseconds": "Numeric",
+}
+_OF_TYPE = {"Numeric": lambda v: _number(v) is not None, "Date": lambda v: _date(v) is not None,
+            "IpAddress": lambda v: _ip(v) is not None, "Bool": lambda v: v in ("true", "false")}
 MAX_CONTEXTS = 4096
 FRESH = "xtrust-fresh"
 _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
@@ -457,7 +462,8 @@ def _strings(conditions: Sequence[Condition]) -> list[str]:
 def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> list[tuple[str, ...] | None]:
     """The values a caller could choose for one free key: each meaningful single value, every string
     constant at once (for set operators), and absent (None)."""
-    families = {c.operator.base.family for c in conditions}
+    typed = KEY_TYPES.get(key)
+    families = {c.operator.base.family for c in conditions} | ({typed} if typed else set())
     values: list[str] = []
     if key in TIME_KEYS:
         # Never absent: each later second a constant marks, up to LAST_SECOND, and the scan's own second last,
@@ -478,10 +484,12 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     if families & {"String", "Arn", "Binary", "Null"}:
         values += _strings(conditions)
         values.append(FRESH if "Arn" not in families else f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
-    elif key not in TYPED_KEYS:  # a tag or an external ID can be any text, which no number, time or address reads as
+    elif typed is None:  # a tag or an external ID can be any text, which no number, time or address reads as
         values.append(FRESH)
+    if typed is not None:
+        values = [v for v in values if _OF_TYPE[typed](v)]
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
-    if any(c.operator.qualifier is not None for c in conditions):
+    if typed is None and any(c.operator.qualifier is not None for c in conditions):  # a typed key holds one value
         plain = tuple(dict.fromkeys(v for c in conditions for v in c.values if not has_wildcard(v)))
         if len(plain) > 1:
             singles.append(plain)
@@ -643,8 +651,10 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                         values[other].insert(-1, (value,))
                 continue
         for into, source in ((key, other), (other, key)):
+            typed = _OF_TYPE[KEY_TYPES[into]] if into in KEY_TYPES else None
             for choice in list(values[source]):
-                if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into]:
+                if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into] \
+                        and (typed is None or typed(choice[0])):
                     values[into].insert(-1, choice)
     keys = sorted(values)
     return keys, spelling, [values[key] for key in keys]

@@ -94,6 +94,10 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-clock-keys-disagree", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456000"}})), None, None),
     # keys AWS sets are of one type: every MFA age is a number, and one of these Deny statements applies
     ("star-denied-any-mfa-age", doc(allow(STAR), deny(STAR, condition={"NumericLessThanIfExists": {"aws:MultiFactorAuthAge": "3600"}}), deny(STAR, condition={"NumericGreaterThanEqualsIfExists": {"aws:MultiFactorAuthAge": "3600"}})), None, None),
+    ("star-denied-any-source-ip", doc(allow(STAR), deny(STAR, condition={"StringLikeIfExists": {"aws:SourceIp": "*"}}), deny(STAR, condition={"Null": {"aws:SourceIp": "true"}})), None, None),
+    ("star-mfa-age-equals-text", doc(allow(STAR, condition={"StringEquals": {"aws:MultiFactorAuthAge": "abc"}})), None, None),
+    ("star-source-ip-like-text", doc(allow(STAR, condition={"StringLike": {"aws:SourceIp": "abc*"}})), None, None),
+    ("star-secure-transport-yes", doc(allow(STAR, condition={"StringEquals": {"aws:SecureTransport": "yes"}})), None, None),
     ("star-external-id-the-time-and-a-past-one", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2020-01-01T00:00:00Z"}})), None, None),
     ("star-forallvalues-principal-account", doc(allow(STAR, condition={"ForAllValues:StringEquals": {"aws:PrincipalAccount": L}, "Null": {"aws:PrincipalAccount": "false"}})), None, None),
     ("star-request-tag-without-tagsession", doc(allow(STAR, condition={"StringEquals": {"aws:RequestTag/team": "ops"}})), None, None),
@@ -131,6 +135,7 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-epoch-time-bomb-iso", doc(allow(STAR, condition={"DateGreaterThan": {"aws:EpochTime": "2030-01-01T00:00:00Z"}})), None, "555555555555"),
     ("star-epoch-string-future-second", doc(allow(STAR, condition={"StringEquals": {"aws:EpochTime": "1900000000"}})), None, "555555555555"),
     # a tag is text of the caller's choosing: no Date or Numeric operator need read it
+    ("star-denied-unless-mfa-age-is-no-arn", doc(allow(STAR), deny(STAR, condition={"ArnEqualsIfExists": {"aws:MultiFactorAuthAge": "arn:aws:iam::*:*"}})), None, "555555555555"),
     ("star-tag-neither-before-nor-after", doc(allow(STAR), deny(STAR, condition={"DateLessThanIfExists": {"aws:PrincipalTag/x": "2030-01-01T00:00:00Z"}}), deny(STAR, condition={"DateGreaterThanEqualsIfExists": {"aws:PrincipalTag/x": "2030-01-01T00:00:00Z"}})), None, "555555555555"),
     ("star-tag-neither-below-nor-above", doc(allow(STAR), deny(STAR, condition={"NumericLessThanIfExists": {"aws:PrincipalTag/x": "5"}}), deny(STAR, condition={"NumericGreaterThanEqualsIfExists": {"aws:PrincipalTag/x": "5"}})), None, "555555555555"),
     ("star-numeric-not-equals-no-number", doc(allow(STAR, condition={"NumericNotEquals": {"aws:MultiFactorAuthAge": "${*}"}})), None, "555555555555"),

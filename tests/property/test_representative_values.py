@@ -109,6 +109,31 @@ TIMES = [
 ]
 
 
+KINDS = [
+    # (key, operator, policy value, the values tried, in order)
+    # a key AWS sets holds only values of its type, whatever reads it
+    ("aws:MultiFactorAuthAge", "StringEquals", "abc", ["0"]),
+    ("aws:MultiFactorAuthAge", "ArnEqualsIfExists", "arn:aws:iam::*:*", ["0"]),
+    ("aws:MultiFactorAuthAge", "NumericLessThan", "3600", ["3600", "3599", "3601"]),
+    ("aws:SourceIp", "StringLike", "abc*", ["203.0.113.77"]),
+    ("aws:SecureTransport", "StringEquals", "yes", ["true", "false"]),
+    ("aws:TokenIssueTime", "StringEquals", "x", ["1970-01-01T00:00:00Z"]),
+    ("sts:DurationSeconds", "NumericNotEquals", "${*}", ["0"]),
+    # a key the caller fills holds any text: free text beside the numbers and times
+    ("aws:PrincipalTag/x", "DateLessThanIfExists", "2030-01-01T00:00:00Z",
+     ["2030-01-01T00:00:00Z", "2029-12-31T23:59:59Z", "2030-01-01T00:00:01Z", "xtrust-fresh"]),
+    ("aws:PrincipalTag/x", "NumericGreaterThan", "5", ["5", "4", "6", "xtrust-fresh"]),
+    ("sts:ExternalId", "NumericNotEquals", "${*}", ["0", "xtrust-fresh"]),
+    ("aws:PrincipalTag/x", "DateEquals", "${*}", ["1970-01-01T00:00:00Z", "xtrust-fresh"]),
+]
+
+
+@pytest.mark.parametrize(("key", "operator", "value", "expected"), KINDS,
+                         ids=[f"{k}-{o}-{v}" for k, o, v, _ in KINDS])
+def test_values_tried_by_kind_of_key(key: str, operator: str, value: str, expected: list[str]) -> None:
+    assert tried(key, condition(operator, key, value)) == expected
+
+
 @pytest.mark.parametrize(("key", "operator", "value", "expected"), TIMES,
                          ids=[f"{k}-{o}-{v}" for k, o, v, _ in TIMES])
 def test_times_tried(key: str, operator: str, value: str, expected: list[str]) -> None:
