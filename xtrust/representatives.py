@@ -486,7 +486,7 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values.append(FRESH if "Arn" not in families else f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
     elif typed is None:  # a tag or an external ID can be any text, which no number, time or address reads as
         values.append(FRESH)
-    if typed is not None:
+    if typed is not None and families != {typed}:  # other operators' values: keep those of the key's type
         values = [v for v in values if _OF_TYPE[typed](v)]
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
     if typed is None and any(c.operator.qualifier is not None for c in conditions):  # a typed key holds one value
