@@ -559,8 +559,9 @@ def _resolved(policy: Policy, values: tuple[str, ...], base: Mapping[str, tuple[
               must_match: bool) -> tuple[str, ...] | None:
     """Resource patterns with the variables the request context ``base`` gives (the caller's aws:username, the
     clock…) in place, and the variables the caller sets as ``*`` in patterns a role must match, or those
-    patterns left out where a role must avoid them (:func:`_missed_roles`); None when a variable cannot be
-    resolved here, or resolves to a ``*`` or ``?`` that is text, not a wildcard."""
+    patterns left out where a role must avoid them (:func:`_missed_roles`). A pattern where a variable resolves
+    to a ``*`` or ``?`` that is text, not a wildcard (``${*}``), matches no role ARN and is left out too. None
+    when a variable cannot be resolved here."""
     if not policy.substitutes_variables or not any("${" in v for v in values):
         return values
     out = []
@@ -569,11 +570,17 @@ def _resolved(policy: Policy, values: tuple[str, ...], base: Mapping[str, tuple[
         if not must_match and any(map(caller_sets, variables)):
             continue
         for variable in variables:
-            resolved = "*" if caller_sets(variable) else _resolve(variable, base)
-            if resolved is _UNRESOLVED or (has_wildcard(resolved) and not caller_sets(variable)):
-                return None  # unknown here, or a * or ? that is text (${*}): the evaluator decides
+            if caller_sets(variable):
+                resolved = "*"  # any value
+            else:
+                resolved = _resolve(variable, base)
+                if resolved is _UNRESOLVED:
+                    return None  # unknown here: the evaluator decides
+                if has_wildcard(resolved):
+                    break  # a * or ? that is text (${*}): no role ARN holds one, so the pattern matches none
             value = value.replace(f"${{{variable}}}", resolved)
-        out.append(value)
+        else:
+            out.append(value)
     return tuple(out)
 
 

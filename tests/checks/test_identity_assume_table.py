@@ -148,6 +148,7 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     ("role-named-the-epoch-case", [doc(allow(f"arn:aws:iam::{D}:role/Admin${{AWS:EPOCHTIME}}"))], f"{D}:role/Admin1780272000"),
     ("role-named-the-epoch-from-2030", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:EpochTime}}", condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}))], f"{D}:role/1893456001"),
     ("role-named-user-and-epoch", [doc(allow("arn:aws:iam::*:role/${aws:username}-${aws:EpochTime}*"))], ":role/any-1780272000"),
+    ("denied-but-the-epoch-allowed-but-a-star", [doc(deny(None, action="sts:Assume*", NotResource=f"arn:aws:iam::{D}:role/${{aws:EpochTime}}"), allow(None, action="*", NotResource=f"arn:aws:iam::{D}:role/${{*}}"))], f"{D}:role/1780272000"),
     ("session-named-the-time", [doc(allow("*", condition={"StringEquals": {"sts:RoleSessionName": "${aws:EpochTime}"}}))], ":role/"),
     ("session-named-a-later-time", [doc(allow("*", condition={"StringEquals": {"sts:RoleSessionName": "${aws:EpochTime}"}, "StringLike": {"sts:RoleSessionName": "1900000000"}}))], ":role/"),
     ("admin-prefix-wildcard", [doc(allow([ADMIN, f"{ADMIN}*"]))], f"{D}:role/Adminany"),
