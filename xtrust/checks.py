@@ -647,26 +647,35 @@ def _bindings(binders: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
             if binding not in found:
                 found.append(binding)
     out = [_NO_BINDING, *found]
+    groups: Iterable[Sequence[dict[str, tuple[str, ...]]]]
     if len(found) <= MAX_BINDINGS:
-        groups: Iterable[tuple[dict[str, tuple[str, ...]], ...]] = (
-            group for size in range(2, len(found) + 1) for group in combinations(found, size))
+        groups = (group for size in range(2, len(found) + 1) for group in combinations(found, size))
     else:
-        groups = [tuple(found)]
+        agreeing: list[dict[str, tuple[str, ...]]] = []
+        for binding in found:
+            if _union([*agreeing, binding]) is not None:
+                agreeing.append(binding)
+        groups = [agreeing]
     for group in groups:
-        merged: dict[str, tuple[str, ...]] = {}
-        lowered: dict[str, tuple[str, ...]] = {}
-        for binding in group:
-            if any(lowered.get(key.lower(), value) != value for key, value in binding.items()):
-                if len(found) <= MAX_BINDINGS:
-                    break  # they disagree: not a union to try
-                continue  # the first that agree
-            for key, value in binding.items():
-                if key.lower() not in lowered:
-                    merged[key] = lowered[key.lower()] = value
-        else:
-            if merged not in out:
-                out.append(merged)
+        merged = _union(group)
+        if merged is not None and merged not in out:
+            out.append(merged)
     return out
+
+
+def _union(bindings: Iterable[dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]] | None:
+    """The values of ``bindings`` together, each key as the first to give it spells it; None when two give a key
+    (in any case) different values."""
+    merged: dict[str, tuple[str, ...]] = {}
+    lowered: dict[str, tuple[str, ...]] = {}
+    for binding in bindings:
+        for key, value in binding.items():
+            known = lowered.get(key.lower())
+            if known is None:
+                merged[key] = lowered[key.lower()] = value
+            elif known != value:
+                return None
+    return merged
 
 
 def _names_fixed_by_conditions(patterns: Sequence[str], conditions: Sequence[Condition],
@@ -1099,6 +1108,11 @@ def _relabel(ref: StatementRef, label: str) -> StatementRef:
     return StatementRef(label, ref.index, ref.sid, ref.effect, ref.pointer, ref.statement, ref.via)
 
 
+def _keys_read(texts: Iterable[str]) -> tuple[str, ...]:
+    """The request-context keys the policy variables in ``texts`` read, lower-cased, each once."""
+    return tuple(dict.fromkeys(_variable_key(name).lower() for text in texts for name in _VARIABLE.findall(text)))
+
+
 class _Shape:
     """What the identity-assume checks need to know of one document, each part worked out when first asked
     for: many groups and users are settled by a few of them (AssumeMemo.escaping_reach)."""
@@ -1110,27 +1124,22 @@ class _Shape:
     @cached_property
     def reads_time(self) -> bool:
         """Whether the Resource or NotResource of a statement that can apply to sts:AssumeRole reads the clock."""
-        return self.policy.substitutes_variables and any(
-            _variable_key(name).lower() in TIME_KEYS
-            for s in self.policy.statements if covers_action(s, ASSUME_ROLE)
-            for items in (s.resource, s.not_resource) if items for v in items.values for name in _VARIABLE.findall(v))
+        return self.policy.substitutes_variables and not TIME_KEYS.isdisjoint(self._resource_reads)
+
+    @cached_property
+    def _resource_reads(self) -> tuple[str, ...]:
+        """The request-context keys the policy variables in the Resource and NotResource of its statements that
+        can apply to sts:AssumeRole read."""
+        return _keys_read(v for s in self.policy.statements if covers_action(s, ASSUME_ROLE)
+                          for items in (s.resource, s.not_resource) if items for v in items.values)
 
     @cached_property
     def reads(self) -> tuple[str, ...]:
         """The request-context keys its statements that can apply to sts:AssumeRole read: condition keys and
         policy variables."""
-        reads: dict[str, None] = {}
-        for s in self.policy.statements:
-            if not covers_action(s, ASSUME_ROLE):
-                continue
-            texts = [v for items in (s.resource, s.not_resource) if items for v in items.values]
-            for condition in s.conditions:
-                reads[condition.key_lower] = None
-                texts += condition.values
-            for text in texts:
-                for name in _VARIABLE.findall(text):
-                    reads[_variable_key(name).lower()] = None
-        return tuple(reads)
+        conditions = [c for s in self.policy.statements if covers_action(s, ASSUME_ROLE) for c in s.conditions]
+        return tuple(dict.fromkeys([*self._resource_reads, *(c.key_lower for c in conditions),
+                                    *_keys_read(v for c in conditions for v in c.values)]))
 
     @cached_property
     def matchers(self) -> tuple[Callable[[str], object], ...] | None:
