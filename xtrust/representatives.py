@@ -507,7 +507,7 @@ def contexts(
     callers that need to know whether the space was cut short compare the count. The keys chosen include the
     clock keys the conditions read, so that a request replayed later is made at the same time.
     """
-    if not conditions:  # one request: the caller's own, now
+    if not conditions:  # one request, the caller's own: as below, without working out the choices
         yield dict(base), {}
         return
     spelling, dimensions = _dimensions(conditions, caller, now)
@@ -554,25 +554,24 @@ def _dimensions(conditions: Sequence[Condition], caller: Caller,
     keys, spelling, choices = _choices(conditions, caller, now)
     dimensions: list[list[_Pick]] = []
     clock: int | None = None
+    first = 0  # the scan's second, once a clock key is met
     seconds: list[int] = []
     for key, choice in zip(keys, choices, strict=True):
         if key not in TIME_KEYS:
             dimensions.append([((key, value),) for value in [choice[-1], *choice[:-1]]])  # absent first
             continue
         if clock is None:
-            clock = len(dimensions)
+            clock, first = len(dimensions), second_of(now)
             dimensions.append([])  # the clock's place, filled below
-        seconds += _shown(choice, now)
+        seconds += _shown(choice, first)
     if clock is not None:
-        first = second_of(now)
         shown = [first, *(s for s in dict.fromkeys(seconds) if s != first)]
         dimensions[clock] = [tuple(zip(CLOCK_KEYS, clock_values(second), strict=True)) for second in shown]
     return spelling, dimensions
 
 
-def _shown(choice: Sequence[tuple[str, ...] | None], now: datetime) -> list[int]:
-    """The seconds from ``now`` to LAST_SECOND among a clock key's values (any a linked key lent it too)."""
-    first = second_of(now)
+def _shown(choice: Sequence[tuple[str, ...] | None], first: int) -> list[int]:
+    """The seconds from ``first`` to LAST_SECOND among a clock key's values (any a linked key lent it too)."""
     out = []
     for value in choice:
         stamp = _date(value[0]) if value is not None and len(value) == 1 else None
