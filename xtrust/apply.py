@@ -22,12 +22,12 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ._frozen import frozen
 from .collect import LiveOptions, client_in, describe_failure, read_accounts
 from .errors import ApplyError, InputError, PolicyError, ScanError
 from .findings import ErrorEntry
@@ -59,7 +59,7 @@ PAUSE_ENV = "XTRUST_APPLY_PAUSE_AFTER_JOURNAL"
 _REREAD_ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What happened to one fix (or, in a rollback, one journalled document)."""
 

@@ -11,9 +11,9 @@ named by the provider, and involve no identity policy.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 
+from ._frozen import frozen
 from .errors import InputError
 
 __all__ = [
@@ -66,7 +66,7 @@ class CallerKind(str, Enum):
     FEDERATED = "WebIdentityOrSAML"
 
 
-@dataclass(frozen=True)
+@frozen
 class Caller:
     """The principal behind a request.
 
@@ -98,7 +98,7 @@ class Caller:
         return ""
 
 
-@dataclass(frozen=True)
+@frozen
 class RoleRef:
     """A role ARN taken apart: its account, name, path (``/`` or ``/a/b/``) and partition."""
 

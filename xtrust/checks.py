@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from functools import cached_property, lru_cache, partial
 from itertools import combinations
 
+from ._frozen import frozen
 from ._glob import glob_any, glob_matcher, glob_regex, has_wildcard, star_prefix
 from ._witness import arn_part_pattern, role_witness
 from .callers import (
@@ -99,7 +100,7 @@ def LOGIN_TRUST(login: str) -> Policy:
         kind=PolicyKind.TRUST, source="a role trusting the login account")
 
 
-@dataclass(frozen=True)
+@frozen
 class Violation:
     """One request that gets through and should not, with the statements that let it."""
 
@@ -108,7 +109,7 @@ class Violation:
     caller: Caller
 
 
-@dataclass(frozen=True)
+@frozen
 class TrustVerdict:
     """What role-trust found in one trust policy: each class of caller outside the allow list that gets
     in, with its request; ``truncated`` when the conditions had more combinations than were tried."""
@@ -117,7 +118,7 @@ class TrustVerdict:
     truncated: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class AssumeVerdict:
     """What identity-assume found for one group or user: each role outside its allow list it may
     assume, with the request; ``truncated`` as for :class:`TrustVerdict`."""
@@ -1061,7 +1062,7 @@ _UNSET = object()
 _BEARS, _ESCAPES, _SHUTS = 1, 2, 4
 
 
-@dataclass(frozen=True)
+@frozen
 class _PlainStatement:
     """A statement that can apply to sts:AssumeRole and reads nothing from the request context: it applies to
     a role ARN when its Resource matches it, or its NotResource does not (evaluate._statement_applies)."""

@@ -28,7 +28,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -41,6 +41,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ._files import write_atomically
+from ._frozen import frozen
 from .callers import is_account_id
 from .errors import InputError, ScanError
 from .progress import NullProgress, Progress
@@ -72,7 +73,7 @@ SessionFactory = Callable[[str | None, str | None], boto3.session.Session]
 """Builds a fresh boto3 session from a profile name (``None``: the default chain) and a region."""
 
 
-@dataclass(frozen=True)
+@frozen
 class LiveOptions:
     """How to reach each account.
 
@@ -116,7 +117,7 @@ class LiveOptions:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class AccountRead:
     """The outcome of reading one account: its snapshot ``data``, or the ``error`` that prevented it."""
 
@@ -223,7 +224,7 @@ def _partition(session: boto3.session.Session, region: str) -> str:
         return "aws"
 
 
-@dataclass(frozen=True)
+@frozen
 class _Access:
     """How to act in one account: a session, the region, and the assumed credentials (if any) with their ARN."""
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ._frozen import frozen
 from ._glob import glob_match
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ Matcher = Callable[[str, str], bool]  # (request value, policy value) -> match
 Validator = Callable[[str], bool]
 
 
-@dataclass(frozen=True)
+@frozen
 class BaseOperator:
     """A condition operator without its ``ForAnyValue:``/``ForAllValues:`` qualifier or ``IfExists``
     suffix: how it compares (``match``), which values it accepts (``valid``), and whether it reads wildcards."""
@@ -163,7 +163,7 @@ def _build_table() -> dict[str, BaseOperator]:
 BASE_OPERATORS: dict[str, BaseOperator] = _build_table()
 
 
-@dataclass(frozen=True)
+@frozen
 class Operator:
     """A parsed condition operator: ``[ForAnyValue:|ForAllValues:]Base[IfExists]``."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ._files import read_text
+from ._frozen import frozen
 from .errors import InputError
 from .findings import REPORT_VERSION
 
@@ -34,7 +34,7 @@ class DiffInputError(InputError):
     """A file given to ``xtrust diff`` that is not a JSON report of a known version."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportDiff:
     """Two JSON reports compared by finding id: the findings only the newer has, those only the older
     had, and those in both."""

@@ -24,12 +24,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
+from ._frozen import frozen
 from ._glob import glob_matcher, glob_regex, has_wildcard
 from .callers import (
     ASSUME_ROLE,
@@ -90,7 +91,7 @@ class Match(int, Enum):
     DIRECT = 2  # the caller itself: its user, role or session ARN, "*", or everyone-but via NotPrincipal
 
 
-@dataclass(frozen=True)
+@frozen
 class StatementRef:
     """A statement that took part in a decision, and where it is."""
 
@@ -107,7 +108,7 @@ class StatementRef:
         return f"{self.policy} {self.pointer}{sid}: {self.effect.value}"
 
 
-@dataclass(frozen=True)
+@frozen
 class SideDecision:
     """What one side (the role's trust policy, or the caller's identity policies) says."""
 
@@ -126,7 +127,7 @@ class SideDecision:
         return any(ref.via is Match.DIRECT for ref in self.allows)
 
 
-@dataclass(frozen=True)
+@frozen
 class Request:
     """One request to evaluate: who calls which action on which resource, with the context keys it carries."""
 
@@ -144,7 +145,7 @@ class Request:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """The evaluator's answer to a :class:`Request`, with the reason and each side's decision (the
     trust policy's and, across accounts, the caller's identity policies')."""

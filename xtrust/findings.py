@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 from typing import Any
 
+from ._frozen import frozen
 from .rules import Rule, Severity
 
 __all__ = ["REPORT_VERSION", "Counterexample", "ErrorEntry", "Finding", "Report", "finding_id"]
@@ -14,7 +15,7 @@ __all__ = ["REPORT_VERSION", "Counterexample", "ErrorEntry", "Finding", "Report"
 REPORT_VERSION = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Counterexample:
     """A concrete request that the evaluator allows and the rule forbids."""
 
@@ -47,7 +48,7 @@ def finding_id(rule: str, account: str, resource: str) -> str:
     return digest[:16]
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One violation of a rule: where it is, what a person would change, and the request that proves it."""
 
@@ -109,7 +110,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class ErrorEntry:
     """An account that could not be checked (or checked only in part), and why."""
 
@@ -120,7 +121,7 @@ class ErrorEntry:
         return {"account": self.account, "message": self.message}
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """The result of a scan: its findings (most severe first), the errors, and what was checked."""
 

@@ -7,9 +7,10 @@ times in an account is parsed once and shared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
+from ._frozen import frozen
 from .model import Policy
 
 __all__ = ["Account", "Grant", "Group", "InlinePolicy", "ManagedPolicy", "PolicyVersion", "Role", "User"]
@@ -20,7 +21,7 @@ def is_aws_managed(policy_arn: str) -> bool:
     return policy_arn.split(":")[4:5] == ["aws"]
 
 
-@dataclass(frozen=True)
+@frozen
 class InlinePolicy:
     """A policy embedded in one role, group or user."""
 
@@ -28,7 +29,7 @@ class InlinePolicy:
     document: Policy
 
 
-@dataclass(frozen=True)
+@frozen
 class PolicyVersion:
     """One version of a managed policy."""
 
@@ -38,7 +39,7 @@ class PolicyVersion:
     created: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class ManagedPolicy:
     """A managed policy of the account or of AWS, with its versions."""
 
@@ -63,7 +64,7 @@ class ManagedPolicy:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Role:
     """An IAM role: its trust policy and the permission policies inline in it or attached to it."""
 
@@ -79,7 +80,7 @@ class Role:
         return self.path.startswith("/aws-service-role/")
 
 
-@dataclass(frozen=True)
+@frozen
 class Group:
     """An IAM group and the identity policies inline in it or attached to it."""
 
@@ -90,7 +91,7 @@ class Group:
     attached: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class User:
     """An IAM user, its identity policies and the names of its groups."""
 
@@ -102,7 +103,7 @@ class User:
     groups: tuple[str, ...] = ()  # group names
 
 
-@dataclass(frozen=True)
+@frozen
 class Grant:
     """One identity policy in force on a group or user, and where it lives (what a person would edit).
 
@@ -133,7 +134,7 @@ class Grant:
 _Granted = tuple[list[Grant], list[str]]  # grants, and the attached policy ARNs the account data does not hold
 
 
-@dataclass(frozen=True)
+@frozen
 class Account:
     """One account's roles, groups, users and managed policies, as read from a snapshot or live."""
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import repeat
 from typing import Any, TypeGuard, TypeVar
 from urllib.parse import unquote
 
+from ._frozen import frozen
 from .callers import is_account_id
 from .conditions import Operator, parse_operator
 from .errors import PolicyError
@@ -94,7 +95,7 @@ class PrincipalForm(str, Enum):
     OTHER = "other"  # Service, Federated and CanonicalUser values, matched literally
 
 
-@dataclass(frozen=True)
+@frozen
 class Principal:
     """One principal value of one kind, as written, with what it names."""
 
@@ -112,7 +113,7 @@ class Principal:
         return self.value
 
 
-@dataclass(frozen=True)
+@frozen
 class PrincipalSet:
     """The value of a ``Principal`` or ``NotPrincipal`` element.
 
@@ -143,7 +144,7 @@ class PrincipalSet:
         return block
 
 
-@dataclass(frozen=True)
+@frozen
 class Items:
     """The values of ``Action``/``NotAction``/``Resource``/``NotResource``; ``scalar`` if one string."""
 
@@ -154,7 +155,7 @@ class Items:
         return self.values[0] if self.scalar and len(self.values) == 1 else list(self.values)
 
 
-@dataclass(frozen=True)
+@frozen
 class Condition:
     """One ``operator: {key: values}`` entry of a ``Condition`` block."""
 
@@ -169,7 +170,7 @@ class Condition:
         return self.key.lower()
 
 
-@dataclass(frozen=True)
+@frozen
 class Statement:
     """One parsed statement; ``index`` and ``pointer`` say where it was in its document."""
 
@@ -226,7 +227,7 @@ class PolicyKind(str, Enum):
     IDENTITY = "identity"
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     """A parsed policy document: its statements, Version and Id, and where it came from."""
 
@@ -315,9 +316,9 @@ _set = object.__setattr__
 
 
 def _made(cls: type[_Value], /, **fields: Any) -> _Value:
-    """``cls(**fields)`` for a frozen dataclass ``cls``, given every one of its fields, made without its
-    generated ``__init__``: that one sets each field through ``object.__setattr__``, and the parsers make
-    tens of thousands of values per account (a role or a statement costs twice as much that way). The value is
+    """``cls(**fields)`` for a :func:`~xtrust._frozen.frozen` class ``cls``, given every one of its fields in
+    order, made without its ``__init__``, which matches the arguments with the fields first: the parsers make
+    tens of thousands of values per account, and a role costs less than half as much this way. The value is
     the same in every respect: tests/test_model.py and tests/scan/test_snapshot.py compare what the parsers
     make with what the constructors make."""
     value = _new(cls)

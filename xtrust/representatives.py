@@ -36,6 +36,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ._frozen import frozen
 from ._glob import glob_match, has_wildcard
 from .callers import (
     ASSUME_ROLE,
@@ -115,7 +116,7 @@ FRESH = "xtrust-fresh"
 _ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """A caller and an action to try against a trust policy."""
 
@@ -292,7 +293,7 @@ def role_candidates(
     return role_candidates_of([role_mentions(p) for p in policies], known_accounts, known_roles, username)
 
 
-@dataclass(frozen=True)
+@frozen
 class RoleMentions:
     """What one document contributes to the role candidates: the accounts and the resources it names.
     Candidates of several documents are built from the union of their accounts and the concatenation

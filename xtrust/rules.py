@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._files import load_yaml, read_text
+from ._frozen import frozen
 from ._glob import glob_match
 from ._schema import verdict as schema_verdict
 from .errors import RulesError
@@ -57,7 +58,7 @@ class Check(str, Enum):
     IDENTITY_ASSUME = "identity-assume"
 
 
-@dataclass(frozen=True)
+@frozen
 class Exemption:
     """An accepted exception: findings on a matching resource are exempt until ``expires`` (inclusive)."""
 
@@ -72,7 +73,7 @@ class Exemption:
         return today <= self.expires
 
 
-@dataclass(frozen=True)
+@frozen
 class Scope:
     """Which roles (role-trust) or groups and users (identity-assume) a rule covers; by default all.
 
@@ -98,7 +99,7 @@ class Scope:
         return not self.exclude or not any(glob_match(p, name) for p in self.exclude)
 
 
-@dataclass(frozen=True)
+@frozen
 class TrustAllow:
     """Who a project role may trust: principals (ARNs or account IDs; an account or root ARN means every
     principal of that account), AWS services (``"*"`` = any), federated providers, and per-role additions."""
@@ -112,7 +113,7 @@ class TrustAllow:
         return self.principals + tuple(self.per_role.get(role_name, ()))
 
 
-@dataclass(frozen=True)
+@frozen
 class AssumeAllow:
     """Which role ARNs (wildcards allowed) login groups and users may assume, with per-principal additions."""
 
@@ -123,7 +124,7 @@ class AssumeAllow:
         return self.roles + tuple(self.per_principal.get(name, ()))
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """One rule of a rules file: the check it runs, its severity, its allow list, scope and exemptions."""
 
@@ -136,7 +137,7 @@ class Rule:
     exemptions: tuple[Exemption, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleSet:
     """A validated rules file: the login account, the project accounts and the rules."""
 

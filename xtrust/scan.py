@@ -13,11 +13,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
 
+from ._frozen import frozen
 from .checks import check_account
 from .errors import InputError, PolicyError, ScanError, XtrustError
 from .findings import ErrorEntry, Finding, Report
@@ -28,7 +28,7 @@ from .snapshot import load_snapshot
 __all__ = ["AccountSource", "default_jobs", "scan", "scan_snapshots", "snapshot_sources"]
 
 
-@dataclass(frozen=True)
+@frozen
 class AccountSource:
     """Where one account's data comes from; ``load`` returns it or raises ScanError / InputError."""
 
@@ -60,7 +60,7 @@ def _severity_order(finding: Finding) -> tuple[object, ...]:
     return (-finding.severity.rank, finding.account, finding.rule, finding.resource)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Outcome:
     """What checking one account gave: small enough to send back from a worker process."""
 
@@ -71,7 +71,7 @@ class _Outcome:
     checked: dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Failure:
     """An account that could not be checked: ``scan`` set (ScanError: the scan goes on) or bad input."""
 

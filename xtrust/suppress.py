@@ -20,12 +20,13 @@ code. Once expired, the findings count again and the suppression itself is repor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ._files import load_yaml, read_text
+from ._frozen import frozen
 from ._glob import glob_match
 from .errors import InputError
 from .findings import Counterexample, Finding, Report
@@ -50,7 +51,7 @@ class SuppressionError(InputError):
     """A suppression file that cannot be read or does not follow the format."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Suppression:
     """One accepted exception: a finding id or a resource pattern, why, and until when (inclusive)."""
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ._frozen import frozen
 from ._glob import glob_match
 from .callers import ASSUME_ROLE, parse_caller, parse_role
 from .checks import OUTSIDER_IDENTITY, assume_violations, trust_violations
@@ -32,7 +32,7 @@ from .rules import TrustAllow
 __all__ = ["IdentityCase", "Quotas", "policy_size", "verify_identity", "verify_trust"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Quotas:
     """IAM size quotas in non-whitespace characters, and versions per managed policy (AWS defaults).
 
@@ -122,7 +122,7 @@ def _words(principal: str, action: str, resource: str, chosen: Mapping[str, tupl
 # --- identity policies --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class IdentityCase:
     """One group or user a changed document applies to: its identity policies before and after the change.
 

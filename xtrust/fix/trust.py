@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .._frozen import frozen
 from ..callers import ASSUME_ROLE, parse_caller, parse_role
 from ..checks import OUTSIDER_IDENTITY, TrustVerdict, trust_violations
 from ..errors import PolicyError
@@ -43,7 +43,7 @@ __all__ = ["TRUST_DENY_SID", "plan_trust"]
 TRUST_DENY_SID = "DenyOutsideAllowList"
 
 
-@dataclass(frozen=True)
+@frozen
 class _TrustContext:
     role: Role
     allow: TrustAllow

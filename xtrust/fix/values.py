@@ -8,10 +8,10 @@ live document is still the one the plan was made from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .._frozen import frozen
 from ..model import Policy
 
 __all__ = ["GUARD_POLICY_NAME", "Fix", "Manual", "Operation", "Plan"]
@@ -28,7 +28,7 @@ class Operation(str, Enum):
     CREATE_POLICY_VERSION = "CreatePolicyVersion"
 
 
-@dataclass(frozen=True)
+@frozen
 class Fix:
     """One verified change to one document.
 
@@ -74,7 +74,7 @@ class Fix:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Manual:
     """A finding no verified fix was found for, and why."""
 
@@ -87,7 +87,7 @@ class Manual:
         return {"finding": self.finding, "resource": self.resource, "reason": self.reason, "account": self.account}
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     fixes: tuple[Fix, ...] = ()
     manual: tuple[Manual, ...] = ()

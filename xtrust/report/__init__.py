@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .._files import write_atomically
+from .._frozen import frozen
 from ..findings import Report
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Format:
     """One output format: its name, the module that renders it (imported on first use: a scan loads only
     the formats it writes), the file extension it is saved with."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from .._frozen import frozen
 from ..findings import Finding, Report
 from ..rules import Check, Rule, Severity, TrustAllow
 from ..suppress import EXPIRED_RULE
@@ -28,7 +28,7 @@ __all__ = [
 TOOL_NAME = "xtrust"
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleInfo:
     """A rule as the reports describe it: id, severity, one-line and full descriptions, help."""
 

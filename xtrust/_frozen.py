@@ -1,0 +1,186 @@
+"""``@frozen``: a frozen dataclass whose methods are shared, not compiled class by class.
+
+xtrust's values are frozen dataclasses (``dataclasses.fields``, ``replace`` and ``asdict`` work on them, and
+assigning to a field raises ``FrozenInstanceError``). Python before 3.13 makes each dataclass by writing the
+source of six methods (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
+``__delattr__``) and compiling each with ``exec``: about 1.3 ms a class, and xtrust has some sixty, so more
+than half of every command's import. ``@frozen`` has :func:`dataclasses.dataclass` read the fields and
+generate nothing, then gives the class six methods written once, here, that read the fields from a table
+made at decoration time. They behave as the generated ones do (tests/test_frozen.py holds them side by side
+with ``@dataclass(frozen=True)``): ``__init__`` takes the fields by position or name in order, with their
+defaults and default factories; ``__eq__`` compares the fields with ``compare=True`` of two values of the
+same class; ``__hash__`` hashes those fields (``hash=`` respected); ``__repr__`` shows the fields with
+``repr=True``; a ``__post_init__`` is called after the fields are set. Not supported, and refused when
+the class is made: ``ClassVar`` and ``InitVar`` fields, fields with ``init=False``, keyword-only fields, and
+a class that defines one of the six methods itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import MISSING, Field, FrozenInstanceError
+from inspect import Parameter, Signature
+from operator import attrgetter
+from reprlib import recursive_repr
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # type checkers read @frozen as @dataclass(frozen=True)
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorated: decorated
+
+__all__ = ["frozen"]
+
+_T = TypeVar("_T")
+_METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
+_set = object.__setattr__
+
+
+class _Shape:
+    """What the shared methods need to know of one class's fields."""
+
+    __slots__ = ("_signature", "cls", "compared", "defaults", "hashed", "names", "post_init", "shown")
+
+    def __init__(self, cls: type, fields: tuple[Field[Any], ...]) -> None:
+        self.cls = cls
+        self.names = tuple(f.name for f in fields)
+        # a default, or a default factory to call: (False, value) or (True, factory)
+        self.defaults: dict[str, tuple[bool, Any]] = {}
+        for f in fields:
+            if f.default is not MISSING:
+                self.defaults[f.name] = (False, f.default)
+            elif f.default_factory is not MISSING:
+                self.defaults[f.name] = (True, f.default_factory)
+        self.compared = _getter(tuple(f.name for f in fields if f.compare))
+        self.hashed = _getter(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
+        self.shown = tuple(f.name for f in fields if f.repr)
+        self.post_init: Callable[[Any], None] | None = getattr(cls, "__post_init__", None)
+        self._signature: Signature | None = None
+
+    @property
+    def signature(self) -> Signature:
+        """``ClassName(field, field=default, …)``, as ``help()`` and ``inspect.signature`` show it."""
+        if self._signature is None:
+            fields = dataclasses.fields(self.cls)
+            self._signature = Signature([
+                Parameter(f.name, Parameter.POSITIONAL_OR_KEYWORD, annotation=f.type, default=(
+                    f.default if f.default is not MISSING else
+                    _FACTORY if f.default_factory is not MISSING else Parameter.empty))
+                for f in fields
+            ], return_annotation=None)
+        return self._signature
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The fields' values, in field order, from the arguments of a call of the class."""
+        names = self.names
+        if not args:
+            if tuple(kwargs) == names:  # every field by name, in order: kwargs is the call's own fresh dict
+                return kwargs
+        elif not kwargs and len(args) == len(names):
+            return dict(zip(names, args, strict=False))  # as many as names
+        if len(args) > len(names) or any(name not in names for name in kwargs) or \
+                any(name in kwargs for name in names[:len(args)]):
+            self._refuse(args, kwargs)
+        given = dict(zip(names, args, strict=False))  # the first len(args) fields
+        given.update(kwargs)
+        if len(given) == len(names):
+            return given if not kwargs else {name: given[name] for name in names}
+        values = {}
+        for name in names:
+            if name in given:
+                values[name] = given[name]
+            elif name in self.defaults:
+                call, default = self.defaults[name]
+                values[name] = default() if call else default
+            else:
+                self._refuse(args, kwargs)
+        return values
+
+    def _refuse(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Raise the TypeError Python raises for these arguments, the class named."""
+        try:
+            self.signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{self.cls.__qualname__}(): {exc}") from None
+        raise AssertionError("arguments refused but bound")  # pragma: no cover
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()  # a default made by a factory, shown as dataclasses show it
+
+
+class _Signature:
+    """The class's signature, made when first asked for (``inspect.signature`` reads ``__signature__``)."""
+
+    def __get__(self, instance: object, owner: type) -> Signature:
+        return _SHAPES[owner].signature
+
+
+_SHAPES: dict[type, _Shape] = {}
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function from a value to the tuple of the named fields (attrgetter gives a bare value for one)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda value: (one(value),)
+    return lambda value: ()
+
+
+def _init(self: Any, *args: Any, **kwargs: Any) -> None:
+    shape = _SHAPES[type(self)]
+    _set(self, "__dict__", shape.bind(args, kwargs))
+    if shape.post_init is not None:
+        shape.post_init(self)
+
+
+@recursive_repr()
+def _repr(self: Any) -> str:
+    shape = _SHAPES[type(self)]
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in shape.shown)
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _eq(self: Any, other: object) -> object:
+    if other.__class__ is self.__class__:
+        compared = _SHAPES[type(self)].compared
+        return bool(compared(self) == compared(other))
+    return NotImplemented
+
+
+def _hash(self: Any) -> int:
+    return hash(_SHAPES[type(self)].hashed(self))
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
+def frozen(cls: type[_T]) -> type[_T]:
+    """Make ``cls`` a frozen dataclass (see the module's docstring)."""
+    defined = [name for name in _METHODS if name in cls.__dict__ and cls.__dict__[name] is not None]
+    if defined:
+        raise TypeError(f"@frozen class {cls.__qualname__} defines {', '.join(defined)}")
+    made: Any = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+    fields = dataclasses.fields(made)  # ClassVar and InitVar pseudo-fields left out
+    if len(fields) != len(made.__dataclass_fields__) or any(not f.init or f.kw_only is True for f in fields):
+        raise TypeError(f"@frozen class {cls.__qualname__}: every field must be a plain init field "
+                        "(no ClassVar, InitVar, init=False or kw_only)")
+    _SHAPES[made] = _Shape(made, fields)
+    for name, method in zip(_METHODS, (_init, _repr, _eq, _hash, _setattr, _delattr), strict=True):
+        setattr(made, name, method)
+    made.__signature__ = _Signature()
+    return cls
