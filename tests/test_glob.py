@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xtrust._glob import glob_any, glob_match
-from xtrust.checks import _contained
+from xtrust.checks._memo import contained
 
 ALPHABET = "ab/:*?"
 
@@ -57,9 +57,9 @@ def test_glob_any_is_true_when_one_pattern_matches(patterns: list[str], value: s
        st.lists(st.text(alphabet="ab/:", max_size=8), min_size=1, max_size=6))
 def test_a_pattern_said_to_be_inside_others_matches_nothing_they_do_not(
         pattern: str, patterns: list[str], values: list[str]) -> None:
-    """identity-assume leaves out the Allow patterns an allow list contains whole (checks._contained): what
+    """identity-assume leaves out the Allow patterns an allow list contains whole (checks._memo.contained): what
     such a pattern matches must be matched by the list — the property that makes leaving them out exact."""
-    if not _contained(pattern, tuple(patterns)):
+    if not contained(pattern, tuple(patterns)):
         return
     for value in [*values, pattern.replace("*", ""), pattern.replace("*", "a/b"), pattern.replace("?", "a")]:
         if oracle(pattern, value):
@@ -83,4 +83,4 @@ def test_a_pattern_said_to_be_inside_others_matches_nothing_they_do_not(
     ("arn:aws:iam::1:role/x*", ("*",), True),
 ])
 def test_contained_table(pattern: str, patterns: tuple[str, ...], inside: bool) -> None:
-    assert _contained(pattern, patterns) is inside
+    assert contained(pattern, patterns) is inside

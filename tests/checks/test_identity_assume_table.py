@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from xtrust import can_assume
-from xtrust.checks import LOGIN_TRUST, MAX_SOFT_DENIES, AssumeVerdict, _binder, _bindings, assume_violations
+from xtrust.checks import LOGIN_TRUST, AssumeVerdict, assume_violations
+from xtrust.checks.identity_assume import MAX_SOFT_DENIES, _binder, _bindings
 from xtrust.model import PolicyKind, parse_policy
 
 L, D, X = "987654321098", "123456789012", "444455556666"

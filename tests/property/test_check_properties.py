@@ -17,18 +17,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xtrust import can_assume, checks
+from xtrust import can_assume
 from xtrust._glob import glob_match
 from xtrust.callers import parse_caller, parse_role
 from xtrust.checks import (
     LOGIN_TRUST,
     OUTSIDER_IDENTITY,
-    _enumerated_trust_violations,
-    _names_only_allowed,
     assume_violations,
     check_account,
+    identity_assume,
     trust_violations,
 )
+from xtrust.checks._memo import AssumeMemo
+from xtrust.checks.role_trust import _enumerated_trust_violations, _names_only_allowed
 from xtrust.model import PolicyKind, parse_policy
 from xtrust.representatives import allowed_principal
 from xtrust.rules import RuleSet, TrustAllow, parse_rules
@@ -511,8 +512,8 @@ def test_principals_settled_without_deciding_report_what_deciding_would(data: di
     account = parse_snapshot(data, "login.json")
     settled = check_account(rules, account, now=NOW)
     with pytest.MonkeyPatch.context() as patch:  # every group and user decided, none left to its groups
-        patch.setattr(checks, "_reports_nothing", lambda *args: False)
-        patch.setattr(checks, "_covered_by_groups", lambda *args: False)
+        patch.setattr(identity_assume, "_reports_nothing", lambda *args: False)
+        patch.setattr(identity_assume, "_covered_by_groups", lambda *args: False)
         decided = check_account(rules, account, now=NOW)
     assert settled == decided
 
@@ -524,6 +525,6 @@ def test_documents_that_cannot_change_a_verdict_are_left_out_without_changing_on
     account = parse_snapshot(data, "login.json")
     found, _, _ = check_account(rules, account, now=NOW)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(checks.AssumeMemo, "bears_on", lambda *args: True)
+        patch.setattr(AssumeMemo, "bears_on", lambda *args: True)
         every, _, _ = check_account(rules, account, now=NOW)
     assert {f.resource: f.subjects for f in found} == {f.resource: f.subjects for f in every}
