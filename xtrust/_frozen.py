@@ -23,7 +23,7 @@ from dataclasses import MISSING, Field, FrozenInstanceError
 from inspect import Parameter, Signature
 from operator import attrgetter
 from reprlib import recursive_repr
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:  # type checkers read @frozen as @dataclass(frozen=True)
     from typing_extensions import dataclass_transform
@@ -41,18 +41,19 @@ _set = object.__setattr__
 class _Shape:
     """What the shared methods need to know of one class's fields."""
 
-    __slots__ = ("_signature", "cls", "compared", "defaults", "hashed", "names", "post_init", "shown")
+    __slots__ = ("_signature", "cls", "compared", "factories", "hashed", "names", "post_init", "required", "shown",
+                 "template")
 
     def __init__(self, cls: type, fields: tuple[Field[Any], ...]) -> None:
         self.cls = cls
         self.names = tuple(f.name for f in fields)
-        # a default, or a default factory to call: (False, value) or (True, factory)
-        self.defaults: dict[str, tuple[bool, Any]] = {}
-        for f in fields:
-            if f.default is not MISSING:
-                self.defaults[f.name] = (False, f.default)
-            elif f.default_factory is not MISSING:
-                self.defaults[f.name] = (True, f.default_factory)
+        # every field in order, with its default, or _FACTORY (its default is made by a factory) or _REQUIRED:
+        # a call's arguments are written over a copy, which keeps the order
+        self.template = {f.name: f.default if f.default is not MISSING else
+                         _FACTORY if f.default_factory is not MISSING else _REQUIRED for f in fields}
+        self.required = tuple(f.name for f in fields if self.template[f.name] is _REQUIRED)
+        self.factories = tuple((f.name, cast("Callable[[], Any]", f.default_factory))
+                               for f in fields if self.template[f.name] is _FACTORY)
         self.compared = _getter(tuple(f.name for f in fields if f.compare))
         self.hashed = _getter(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
         self.shown = tuple(f.name for f in fields if f.repr)
@@ -80,22 +81,20 @@ class _Shape:
                 return kwargs
         elif not kwargs and len(args) == len(names):
             return dict(zip(names, args, strict=False))  # as many as names
-        if len(args) > len(names) or any(name not in names for name in kwargs) or \
-                any(name in kwargs for name in names[:len(args)]):
-            self._refuse(args, kwargs)
-        given = dict(zip(names, args, strict=False))  # the first len(args) fields
-        given.update(kwargs)
-        if len(given) == len(names):
-            return given if not kwargs else {name: given[name] for name in names}
-        values = {}
-        for name in names:
-            if name in given:
-                values[name] = given[name]
-            elif name in self.defaults:
-                call, default = self.defaults[name]
-                values[name] = default() if call else default
-            else:
+        values = self.template.copy()
+        if args:
+            if len(args) > len(names) or (kwargs and not kwargs.keys().isdisjoint(names[:len(args)])):
+                self._refuse(args, kwargs)  # too many, or one given twice
+            values.update(zip(names, args, strict=False))  # the first len(args) fields
+        values.update(kwargs)
+        if len(values) != len(names):
+            self._refuse(args, kwargs)  # a name that is no field
+        for name in self.required:
+            if values[name] is _REQUIRED:
                 self._refuse(args, kwargs)
+        for name, factory in self.factories:
+            if values[name] is _FACTORY:
+                values[name] = factory()
         return values
 
     def _refuse(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -113,6 +112,7 @@ class _Factory:
 
 
 _FACTORY = _Factory()  # a default made by a factory, shown as dataclasses show it
+_REQUIRED = object()  # a field without a default
 
 
 class _Signature:
