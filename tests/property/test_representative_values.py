@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from xtrust.conditions import _date, _number
 from xtrust.model import Condition, PolicyKind, parse_policy
-from xtrust.representatives import _around, _key_values, _numbers
+from xtrust.representatives.contexts import _around, _key_values, _numbers
 
 NOW = datetime(2026, 6, 1, 12, 30, 15, tzinfo=timezone.utc)
 NOW_EPOCH = 1780317015

@@ -1,55 +1,21 @@
-"""Representative requests: a finite set of requests that decides a question about a policy exactly.
-
-A policy mentions finitely many constants: account IDs, principal ARNs, resource patterns, condition
-values. Requests that differ only in values no constant can tell apart get the same decision, so one
-request per class decides for all of them (design notes, "Representatives, concretely"). This module
-builds those classes: candidate callers for a trust policy, candidate role ARNs for identity policies,
-and, for each, the request contexts a caller could choose.
-
-Condition keys fall into three kinds
-(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
-
-- keys that name the principal (aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username,
-  aws:userid, aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller;
-- keys present only in service-to-service calls (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID…):
-  absent for IAM callers, chosen freely for service callers;
-- everything else — aws:userid (a unique ID names no account), aws:SourceIp, MFA, sts:ExternalId,
-  session names, request and principal tags, and aws:PrincipalOrgID/OrgPaths (an organisation holds many
-  accounts, the login account proves nothing) — chosen freely: the policy's own constants, nearby
-  values, a fresh value, or absent.
-
-Time only moves forward: aws:CurrentTime and aws:EpochTime are one clock, which shows the scan's second or each
-later second a constant marks, to the last second ISO 8601 can write (9999-12-31T23:59:59Z); a request carries
-both keys, always, at the same second.
-"""
+"""Request contexts: for a candidate caller, every combination of the values of the condition keys a caller
+can set that the conditions tell apart, the clock included."""
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import itertools
 import math
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ._frozen import frozen
-from ._glob import glob_match, has_wildcard
-from .callers import (
-    ASSUME_ROLE,
-    ASSUME_ROLE_WITH_SAML,
-    ASSUME_ROLE_WITH_WEB_IDENTITY,
+from .._glob import has_wildcard
+from ..callers import (
     Caller,
-    CallerKind,
-    is_account_id,
-    parse_caller,
-    whole_account,
 )
-from .conditions import _date, _ip, _number
-from .evaluate import (
+from ..conditions import _date, _ip, _number
+from ..evaluate import (
     _LITERALS,
     _VARIABLE,
     CLOCK_KEYS,
@@ -61,35 +27,25 @@ from .evaluate import (
     iso_second,
     second_of,
 )
-from .model import Condition, Policy, PrincipalForm, PrincipalKind
+from ..model import Condition
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
+from ._constants import FRESH, fresh_account, instantiate
+
 __all__ = [
+    "KEY_TYPES",
     "MAX_CONTEXTS",
     "PRINCIPAL_KEYS",
     "SERVICE_CALL_KEYS",
     "TIME_KEYS",
-    "Candidate",
-    "Constants",
-    "RoleMentions",
-    "allowed_principal",
     "caller_sets",
     "clock_readings",
-    "collect_constants",
     "context_count",
     "contexts",
-    "fresh_account",
-    "resource_role_names",
-    "role_arn_prefix",
-    "role_arns",
-    "role_candidate_parts",
-    "role_candidates",
-    "role_candidates_of",
-    "role_mentions",
-    "trust_candidates",
 ]
+
 
 # aws:userid is not here: a unique ID does not say which account it belongs to, so a condition on it
 # cannot prove the caller is in the login account (inferred; fail closed).
@@ -112,277 +68,6 @@ KEY_TYPES = {
 _OF_TYPE = {"Numeric": lambda v: _number(v) is not None, "Date": lambda v: _date(v) is not None,
             "IpAddress": lambda v: _ip(v) is not None, "Bool": lambda v: v in ("true", "false")}
 MAX_CONTEXTS = 4096
-FRESH = "xtrust-fresh"
-_ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
-
-
-@frozen
-class Candidate:
-    """A caller and an action to try against a trust policy."""
-
-    caller: Caller
-    action: str
-
-
-@dataclass
-class Constants:
-    """Everything a set of policies mentions that can tell requests apart."""
-
-    accounts: set[str]
-    conditions: list[Condition]
-    resources: list[str]
-
-    def keys(self) -> list[str]:
-        return sorted({c.key_lower for c in self.conditions})
-
-
-def collect_constants(policies: Iterable[Policy]) -> Constants:
-    accounts: set[str] = set()
-    conditions: list[Condition] = []
-    resources: list[str] = []
-    for policy in policies:
-        for statement in policy.statements:
-            for block in (statement.principal, statement.not_principal):
-                for principal in block.principals if block else ():
-                    if principal.account:
-                        accounts.add(principal.account)
-            for items in (statement.resource, statement.not_resource):
-                resources.extend(items.values if items else ())
-            conditions.extend(statement.conditions)
-    for condition in conditions:
-        if condition.key_lower in ("aws:principalaccount", "aws:sourceaccount"):
-            accounts.update(_instantiate_accounts(condition.values))
-        elif condition.key_lower in ("aws:principalarn", "aws:sourcearn"):
-            for value in condition.values:
-                parts = _ARN_PARTS.match(value)
-                if parts:
-                    accounts.update(_instantiate_accounts([parts.group(4)]))
-    for resource in resources:
-        parts = _ARN_PARTS.match(resource)
-        if parts:
-            accounts.update(_instantiate_accounts([parts.group(4)]))
-    return Constants(accounts, conditions, resources)
-
-
-def fresh_account(used: Iterable[str]) -> str:
-    """An account ID that appears nowhere in the policies or rules: a stranger."""
-    taken = set(used)
-    number = 555555555555
-    while str(number) in taken:
-        number += 1
-    return str(number)
-
-
-def _instantiate_accounts(patterns: Iterable[str]) -> set[str]:
-    out = set()
-    for pattern in patterns:
-        if is_account_id(pattern):
-            out.add(pattern)
-        elif has_wildcard(pattern) and "${" not in pattern:
-            for filler, single in (("", "0"), ("9", "9")):
-                text = pattern.replace("?", single)
-                if "*" in text:
-                    need = 12 - len(text.replace("*", ""))
-                    text = text.replace("*", filler * max(need, 0), 1).replace("*", "")
-                if is_account_id(text):
-                    out.add(text)
-    return out
-
-
-def _instantiate(pattern: str, star: str, single: str) -> str:
-    return pattern.replace("*", star).replace("?", single)
-
-
-# --- trust policies: who could be the caller ---------------------------------------------------
-
-
-def trust_candidates(
-    trust: Policy, project_account: str, known_accounts: Iterable[str], known_principals: Iterable[str] = ()
-) -> list[Candidate]:
-    """Callers whose decisions cover every caller (design notes): each principal the policy names, a user
-    and a role session of every account it or the rules mention (the project account's own included), a
-    stranger for ``*`` and ``NotPrincipal``, the services and identity providers named, and the ARNs that
-    ``aws:PrincipalArn`` conditions name (patterns instantiated)."""
-    constants = collect_constants([trust])
-    accounts = sorted(constants.accounts | set(known_accounts) | {project_account})
-    stranger = fresh_account(accounts)
-    seen: set[tuple[str, str]] = set()
-    out: list[Candidate] = []
-
-    def add(arn: str, action: str = ASSUME_ROLE) -> None:
-        if (arn, action) in seen:
-            return
-        seen.add((arn, action))
-        with contextlib.suppress(ValueError):  # not a caller: an instantiated pattern that names no principal
-            out.append(Candidate(_caller(arn, action), action))
-
-    for account in [stranger, *accounts]:
-        add(f"arn:aws:iam::{account}:user/any")
-        add(f"arn:aws:iam::{account}:role/any")
-    wide = False
-    for statement in trust.statements:
-        for block in (statement.principal, statement.not_principal):
-            if block is None:
-                continue
-            wide = wide or statement.not_principal is block
-            for principal in block.principals:
-                if principal.form is PrincipalForm.ANY:
-                    wide = True
-                elif principal.form in (PrincipalForm.USER, PrincipalForm.ROLE, PrincipalForm.SESSION):
-                    add(principal.canonical)
-                elif principal.kind is PrincipalKind.SERVICE:
-                    add(principal.value)
-                elif principal.kind is PrincipalKind.FEDERATED:
-                    for action in _federation_actions(principal.value):
-                        add(principal.value, action)
-    for condition in constants.conditions:
-        if condition.key_lower == "aws:principalarn":
-            for value in condition.values:
-                for arn in _instantiate_arns(value, [stranger, *accounts]):
-                    add(arn)
-    for arn in known_principals:
-        add(arn)
-    if wide:
-        add("xtrust-any.amazonaws.com")
-        add(f"arn:aws:iam::{stranger}:saml-provider/any", ASSUME_ROLE_WITH_SAML)
-        add("any.example.com", ASSUME_ROLE_WITH_WEB_IDENTITY)
-    return out
-
-
-# Callers are frozen values: the same few (a stranger, each account's user and role) recur in every trust policy.
-_caller = lru_cache(maxsize=65536)(parse_caller)
-
-
-def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
-    """Concrete ARNs a wildcard ARN pattern matches: the account part instantiated with every account it
-    matches (a stranger's included), the rest with a fresh name, ``?`` with a letter or a digit."""
-    # A variable may stand for anything here (${aws:PrincipalAccount}: each caller's own account); the
-    # evaluator resolves it for each caller.
-    pattern = _VARIABLE.sub(lambda found: _LITERALS.get(found.group(1), "*"), pattern)
-    parts = _ARN_PARTS.match(pattern)
-    if not parts:
-        return [_instantiate(pattern, star, single) for star, single in (("any", "z"), ("", "0"))]
-    partition, service, region, account, resource = parts.groups()
-    owners = [a for a in accounts if glob_match(account, a)] or sorted(_instantiate_accounts([account]))
-    out = []
-    for owner in owners:
-        for star, single in (("any", "z"), ("", "0")):
-            fixed = [_instantiate(part, "aws" if part == partition else star, single)
-                     for part in (partition, service, region)]
-            if not fixed[0].startswith("aws"):
-                fixed[0] = "aws"
-            out.append(f"arn:{fixed[0]}:{fixed[1]}:{fixed[2]}:{owner}:{_instantiate(resource, star, single)}")
-    return out
-
-
-def _federation_actions(provider: str) -> tuple[str, ...]:
-    if ":saml-provider/" in provider:
-        return (ASSUME_ROLE_WITH_SAML,)
-    return (ASSUME_ROLE_WITH_WEB_IDENTITY,)
-
-
-# --- identity policies: which role could be the target -----------------------------------------
-
-
-def role_candidates(
-    policies: Sequence[Policy], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
-) -> list[str]:
-    """Role ARNs whose decisions cover every role ARN: each role ARN and pattern the policies name (patterns
-    instantiated with a fresh name for ``*`` and ``?``, with and without a path, variables resolved for
-    this caller), each known role, and a fresh role in every account mentioned and in a stranger's."""
-    return role_candidates_of([role_mentions(p) for p in policies], known_accounts, known_roles, username)
-
-
-@frozen
-class RoleMentions:
-    """What one document contributes to the role candidates: the accounts and the resources it names.
-    Candidates of several documents are built from the union of their accounts and the concatenation
-    of their resources, so a document's mentions can be collected once and shared."""
-
-    accounts: frozenset[str]
-    resources: tuple[str, ...]
-    # the role names of the resources, when none depends on the caller (${aws:username}); else None
-    names: tuple[str, ...] | None = None
-
-
-def role_mentions(policy: Policy) -> RoleMentions:
-    constants = collect_constants([policy])
-    resources = tuple(constants.resources)
-    names = None if any("${aws:username}" in r for r in resources) else tuple(
-        name for resource in resources for name in resource_role_names(resource, ""))
-    return RoleMentions(frozenset(constants.accounts), resources, names)
-
-
-def role_candidates_of(
-    mentions: Sequence[RoleMentions], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
-) -> list[str]:
-    """:func:`role_candidates` from the documents' mentions (:func:`role_mentions`), in the same order."""
-    accounts, names = role_candidate_parts(mentions, known_accounts, known_roles, username)
-    return list(dict.fromkeys(role_arns(accounts, names)))
-
-
-def role_candidate_parts(
-    mentions: Sequence[RoleMentions], known_accounts: Iterable[str], known_roles: Iterable[str], username: str
-) -> tuple[list[str], list[str]]:
-    """The accounts (a stranger's last) and the role names (path included) whose every combination makes
-    the candidates of :func:`role_candidates_of`, account by account."""
-    accounts = sorted(set(known_accounts).union(*(m.accounts for m in mentions)))
-    stranger = fresh_account(accounts)
-    names: list[str] = ["any", "any-path/any", *_known_role_names(tuple(known_roles))]
-    for mention in mentions:
-        if mention.names is not None:
-            names += mention.names
-            continue
-        for resource in mention.resources:
-            # Only ${aws:username} depends on the caller: other resources share one instantiation.
-            names += resource_role_names(resource, username if "${aws:username}" in resource else "")
-    kept = [name for name in dict.fromkeys(names) if name and not name.endswith("/")]
-    return [*accounts, stranger], kept
-
-
-def role_arns(accounts: Iterable[str], names: Sequence[str]) -> list[str]:
-    """``arn:aws:iam::<account>:role/<name>`` for each account, then each name."""
-    return [prefix + name for prefix in map(role_arn_prefix, accounts) for name in names]
-
-
-def role_arn_prefix(account: str) -> str:
-    return f"arn:aws:iam::{account}:role/"
-
-
-@lru_cache(maxsize=1024)
-def _known_role_names(known_roles: tuple[str, ...]) -> tuple[str, ...]:
-    """The role names (path included) of the role ARNs a rule names."""
-    names = []
-    for arn in known_roles:
-        parts = _ARN_PARTS.match(arn)
-        if parts and parts.group(5).startswith("role/"):
-            names.append(parts.group(5)[len("role/"):])
-    return tuple(names)
-
-
-@lru_cache(maxsize=65536)
-def resource_role_names(resource: str, username: str) -> tuple[str, ...]:
-    """The role names (path included) one resource pattern stands for: ``*`` and ``?`` instantiated with a
-    fresh name, with and without a path; policy variables resolved for this caller, or fresh."""
-    resolved = resource.replace("${aws:username}", username).replace("${aws:PrincipalAccount}", "")
-    resolved = re.sub(r"\$\{[^}]*\}", FRESH, resolved)
-    parts = _ARN_PARTS.match(resolved)
-    tail = parts.group(5) if parts else resolved
-    names = []
-    for star, single in (("any", "z"), ("", "x"), ("any-path/any", "q")):
-        text = _instantiate(tail, star, single)
-        if text.startswith("role/") and len(text) > 5:
-            names.append(text[len("role/"):])
-        elif "role/" in text:
-            names.append(text.split("role/", 1)[1] or "any")
-        elif tail.startswith("*"):  # the * takes in "arn:…:role/" and any name or path before the rest
-            names.append(_instantiate(star + tail[1:], star, single) or "any")
-        elif tail.startswith("?"):
-            names.append(_instantiate(tail[1:], star, single) or "any")
-    return tuple(names)
-
-
-# --- request contexts --------------------------------------------------------------------------
 
 
 def _numbers(values: Iterable[str]) -> list[str]:
@@ -454,7 +139,7 @@ def _strings(conditions: Sequence[Condition]) -> list[str]:
     for condition in conditions:
         for value in condition.values:
             if condition.operator.base.wildcards and has_wildcard(value):
-                out += [_instantiate(value, "", "x"), _instantiate(value, FRESH, "q")]
+                out += [instantiate(value, "", "x"), instantiate(value, FRESH, "q")]
             else:
                 out.append(value)
     return out
@@ -658,29 +343,3 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                     values[into].insert(-1, choice)
     keys = sorted(values)
     return keys, spelling, [values[key] for key in keys]
-
-
-def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence[str],
-                      federated: Sequence[str]) -> bool:
-    """Whether a rule's allow list covers this caller (an account or root ARN covers all its principals)."""
-    if caller.kind is CallerKind.SERVICE:
-        return any(s == "*" or s.lower() == caller.name.lower() for s in services)
-    if caller.kind is CallerKind.FEDERATED:
-        return any(f == "*" or f.lower() == caller.name.lower() for f in federated)
-    for entry in entries:
-        account = whole_account(entry)
-        if account is not None:
-            if account == caller.account:
-                return True
-        elif ":assumed-role/" in entry:
-            if glob_match(entry, caller.session_arn or caller.arn):
-                return True
-        elif ":role/" in entry and caller.kind is CallerKind.ROLE_SESSION:
-            name = entry.rsplit("/", 1)[1]
-            if entry.split(":")[4] == caller.account and (glob_match(name, caller.name) or
-                                                           glob_match(entry, caller.principal_arn)):
-                return True
-        elif ":user/" in entry and caller.kind is CallerKind.USER and glob_match(entry, caller.principal_arn):
-            return True
-    return False
-
