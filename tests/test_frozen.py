@@ -139,6 +139,25 @@ def test_post_init_and_cached_properties() -> None:
         Limits(11)
 
 
+def test_subclasses_behave_as_a_dataclass_subclasses() -> None:
+    """A subclass left plain has its base's methods; one made again adds its own fields after the base's."""
+    seen = {}
+    for name, make in MAKERS.items():
+        base = make(type("Base", (), {"__doc__": "A base.", "__annotations__": {"arn": "str"}}))
+        plain = type("Plain", (base,), {"__doc__": "A subclass left plain."})
+        made = make(type("Made", (base,), {"__doc__": "A subclass made again.", "__annotations__": {"n": "int"},
+                                           "n": 0}))
+        value = plain("a")
+        value.note = "a subclass's own attribute"  # allowed: not a field, not the class made
+        with pytest.raises(FrozenInstanceError):
+            value.arn = "b"
+        with pytest.raises(FrozenInstanceError):
+            base("a").note = "x"
+        seen[name] = (repr(value), value == plain("a"), value == base("a"), hash(value) == hash(base("a")),
+                      repr(made("a", 2)), made("a") == made("a", 0), str(inspect.signature(made)), vars(value))
+    assert seen["frozen"] == seen["dataclass"]
+
+
 @pytest.mark.parametrize(("namespace", "refused"), [
     ({"__eq__": lambda self, other: True}, "defines __eq__"),
     ({"__repr__": lambda self: "V"}, "defines __repr__"),

@@ -3,7 +3,7 @@
 xtrust's values are frozen dataclasses (``dataclasses.fields``, ``replace`` and ``asdict`` work on them, and
 assigning to a field raises ``FrozenInstanceError``). Python before 3.13 makes each dataclass by writing the
 source of six methods (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
-``__delattr__``) and compiling each with ``exec``: about 1.3 ms a class, and xtrust has some sixty, so more
+``__delattr__``) and compiling each with ``exec``: about 1.3 ms a class, and xtrust has fifty-five, so more
 than half of every command's import. ``@frozen`` has :func:`dataclasses.dataclass` read the fields and
 generate nothing, then gives the class six methods written once, here, that read the fields from a table
 made at decoration time. They behave as the generated ones do (tests/test_frozen.py holds them side by side
@@ -57,7 +57,7 @@ class _Shape:
         self.compared = _getter(tuple(f.name for f in fields if f.compare))
         self.hashed = _getter(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
         self.shown = tuple(f.name for f in fields if f.repr)
-        self.post_init: Callable[[Any], None] | None = getattr(cls, "__post_init__", None)
+        self.post_init = hasattr(cls, "__post_init__")
         self._signature: Signature | None = None
 
     @property
@@ -122,7 +122,19 @@ class _Signature:
         return _SHAPES[owner].signature
 
 
-_SHAPES: dict[type, _Shape] = {}
+class _Shapes(dict[type, _Shape]):
+    """Each @frozen class's shape; a subclass that is not made with @frozen itself has its nearest base's, as
+    it has the methods a dataclass generated for that base."""
+
+    def __missing__(self, cls: type) -> _Shape:
+        for base in cls.__mro__[1:]:
+            if dict.__contains__(self, base):
+                shape = self[cls] = self[base]
+                return shape
+        raise KeyError(cls)
+
+
+_SHAPES = _Shapes()
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -138,8 +150,8 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     shape = _SHAPES[type(self)]
     _set(self, "__dict__", shape.bind(args, kwargs))
-    if shape.post_init is not None:
-        shape.post_init(self)
+    if shape.post_init:
+        self.__post_init__()
 
 
 @recursive_repr()
@@ -161,11 +173,17 @@ def _hash(self: Any) -> int:
 
 
 def _setattr(self: Any, name: str, value: Any) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    shape = _SHAPES[type(self)]
+    if type(self) is shape.cls or name in shape.names:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)  # an attribute of a subclass's own, as dataclasses allow
 
 
 def _delattr(self: Any, name: str) -> None:
-    raise FrozenInstanceError(f"cannot delete field {name!r}")
+    shape = _SHAPES[type(self)]
+    if type(self) is shape.cls or name in shape.names:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+    object.__delattr__(self, name)
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
