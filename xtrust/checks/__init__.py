@@ -5,6 +5,10 @@ the trust policy lets assume the role — the caller's own account is assumed to
 controls its own identity policies. ``identity-assume`` (a group or user in the login account): a violation
 is a role ARN outside the allow list on which the effective identity policies allow ``sts:AssumeRole``,
 Deny statements taken into account. Every finding carries the request that proves it.
+
+One module per check (:mod:`.role_trust`, :mod:`.identity_assume`), registered by name in :data:`CHECKS`;
+:mod:`._memo` holds what the identity-assume checks of one account share, and :mod:`._verdicts` the
+violations, verdicts and findings they produce.
 """
 
 from __future__ import annotations

@@ -548,7 +548,9 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
 
 
 def run_identity_assume(rule: Rule, account: Account, rules: RuleSet, now: datetime,
-                         today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
+                        today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
+    """identity-assume over every group and user of the login account the rule covers, groups first: its
+    findings, notes and the groups and users checked."""
     assert isinstance(rule.allow, AssumeAllow)
     collector = Collector(rule, account.id, today)
     cache: dict[object, AssumeVerdict] = {}

@@ -331,7 +331,8 @@ def _retarget(violation: Violation, role_arn: str) -> Violation:
 
 
 def run_role_trust(rule: Rule, account: Account, rules: RuleSet, now: datetime,
-                    today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
+                   today: date) -> tuple[list[Finding], list[str], tuple[str, ...]]:
+    """role-trust over every role of a project account the rule covers: its findings, notes and the roles checked."""
     collector = Collector(rule, account.id, today)
     cache: dict[object, TrustVerdict] = {}
     known = (rules.login,)
