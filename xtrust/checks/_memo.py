@@ -10,21 +10,9 @@ from functools import cached_property, lru_cache, partial
 
 from .._frozen import frozen
 from .._glob import glob_any, glob_matcher, has_wildcard, star_prefix
-from ..callers import (
-    ASSUME_ROLE,
-    Caller,
-    RoleRef,
-    parse_role,
-)
+from ..callers import ASSUME_ROLE, Caller, RoleRef, parse_role
 from ..errors import InputError
-from ..evaluate import (
-    _VARIABLE,
-    Match,
-    StatementRef,
-    _side,
-    _variable_key,
-    covers_action,
-)
+from ..evaluate import _VARIABLE, Match, StatementRef, _side, _variable_key, covers_action
 from ..inventory import Account, Grant, Group, User
 from ..model import Effect, Policy, Statement
 from ..representatives import (

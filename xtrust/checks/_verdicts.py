@@ -10,12 +10,8 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from .._frozen import frozen
-from ..callers import (
-    Caller,
-)
-from ..evaluate import (
-    StatementRef,
-)
+from ..callers import Caller
+from ..evaluate import StatementRef
 from ..findings import Counterexample, Finding
 from ..model import Policy, PolicyKind, parse_policy
 from ..representatives import MAX_CONTEXTS

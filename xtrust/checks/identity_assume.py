@@ -19,12 +19,7 @@ from itertools import combinations
 
 from .._glob import glob_regex, has_wildcard
 from .._witness import role_witness
-from ..callers import (
-    ASSUME_ROLE,
-    Caller,
-    is_account_id,
-    parse_caller,
-)
+from ..callers import ASSUME_ROLE, Caller, is_account_id, parse_caller
 from ..evaluate import (
     _UNRESOLVED,
     _VARIABLE,

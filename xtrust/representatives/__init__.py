@@ -3,7 +3,7 @@
 A policy mentions finitely many constants: account IDs, principal ARNs, resource patterns, condition
 values. Requests that differ only in values no constant can tell apart get the same decision, so one
 request per class decides for all of them (design notes, "Representatives, concretely"). This package
-builds those classes: candidate callers for a trust policy (:mod:`.callers`), candidate role ARNs for
+builds those classes: candidate callers for a trust policy (:mod:`.principals`), candidate role ARNs for
 identity policies (:mod:`.roles`), and, for each, the request contexts a caller could choose
 (:mod:`.contexts`), from what the policies mention (:mod:`._constants`).
 
@@ -27,7 +27,6 @@ both keys, always, at the same second.
 from __future__ import annotations
 
 from ._constants import Candidate, Constants, collect_constants, fresh_account
-from .callers import allowed_principal, trust_candidates
 from .contexts import (
     MAX_CONTEXTS,
     PRINCIPAL_KEYS,
@@ -38,6 +37,7 @@ from .contexts import (
     context_count,
     contexts,
 )
+from .principals import allowed_principal, trust_candidates
 from .roles import (
     RoleMentions,
     resource_role_names,

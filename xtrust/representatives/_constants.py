@@ -8,10 +8,7 @@ from dataclasses import dataclass
 
 from .._frozen import frozen
 from .._glob import has_wildcard
-from ..callers import (
-    Caller,
-    is_account_id,
-)
+from ..callers import Caller, is_account_id
 from ..model import Condition, Policy
 
 __all__ = [

@@ -11,9 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .._glob import has_wildcard
-from ..callers import (
-    Caller,
-)
+from ..callers import Caller
 from ..conditions import _date, _ip, _number
 from ..evaluate import (
     _LITERALS,
@@ -28,11 +26,11 @@ from ..evaluate import (
     second_of,
 )
 from ..model import Condition
+from ._constants import FRESH, fresh_account, instantiate
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-from ._constants import FRESH, fresh_account, instantiate
 
 __all__ = [
     "KEY_TYPES",

@@ -17,10 +17,7 @@ from ..callers import (
     parse_caller,
     whole_account,
 )
-from ..evaluate import (
-    _LITERALS,
-    _VARIABLE,
-)
+from ..evaluate import _LITERALS, _VARIABLE
 from ..model import Policy, PrincipalForm, PrincipalKind
 from ._constants import ARN_PARTS, Candidate, collect_constants, fresh_account, instantiate, instantiate_accounts
 
