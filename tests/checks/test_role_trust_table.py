@@ -96,6 +96,15 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-denied-any-mfa-age", doc(allow(STAR), deny(STAR, condition={"NumericLessThanIfExists": {"aws:MultiFactorAuthAge": "3600"}}), deny(STAR, condition={"NumericGreaterThanEqualsIfExists": {"aws:MultiFactorAuthAge": "3600"}})), None, None),
     ("star-denied-any-source-ip", doc(allow(STAR), deny(STAR, condition={"StringLikeIfExists": {"aws:SourceIp": "*"}}), deny(STAR, condition={"Null": {"aws:SourceIp": "true"}})), None, None),
     ("star-mfa-age-equals-text", doc(allow(STAR, condition={"StringEquals": {"aws:MultiFactorAuthAge": "abc"}})), None, None),
+    # AWS writes the token's issue time: a time no four-digit year, no time past 9999, no fraction of a second
+    ("star-token-issued-past-9999", doc(allow(STAR, condition={"DateEquals": {"aws:TokenIssueTime": "987654321098"}})), None, None),
+    ("star-token-issued-after-the-last-second", doc(allow(STAR, condition={"DateGreaterThan": {"aws:TokenIssueTime": "9999999999999"}})), None, None),
+    # text the caller writes is read as any time it can write: past 9999 in epoch seconds, a fraction of a second
+    ("star-tag-a-date-past-9999", doc(allow(STAR, condition={"ForAnyValue:DateEquals": {"aws:PrincipalTag/x": "987654321098"}})), None, "555555555555"),
+    ("star-external-id-after-the-last-second", doc(allow(STAR, condition={"DateGreaterThan": {"sts:ExternalId": "9999999999999"}})), None, "555555555555"),
+    ("star-tag-before-year-one", doc(allow(STAR, condition={"DateLessThan": {"aws:PrincipalTag/x": "-99999999999999"}})), None, "555555555555"),
+    ("star-request-tag-half-a-second", doc(allow(STAR, action=["sts:AssumeRole", "sts:TagSession"], condition={"DateEquals": {"aws:RequestTag/x": "2030-01-01T00:00:00.5Z"}})), None, "555555555555"),
+    ("star-tag-equals-1e999", doc(allow(STAR, condition={"DateEquals": {"aws:PrincipalTag/x": "1e999"}})), None, "555555555555"),
     ("star-source-ip-like-text", doc(allow(STAR, condition={"StringLike": {"aws:SourceIp": "abc*"}})), None, None),
     ("star-secure-transport-yes", doc(allow(STAR, condition={"StringEquals": {"aws:SecureTransport": "yes"}})), None, None),
     ("star-external-id-the-time-and-a-past-one", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2020-01-01T00:00:00Z"}})), None, None),

@@ -101,7 +101,8 @@ TIMES = [
     ("aws:EpochTime", "DateEquals", "1e30", [str(LAST_SECOND), str(NOW_EPOCH)]),
     ("aws:EpochTime", "StringEquals", "Infinity", [str(NOW_EPOCH)]),
     ("aws:EpochTime", "StringEquals", "NaN", [str(NOW_EPOCH)]),
-    # a date the caller sends (a free key): ISO 8601 seconds, the nearest to what the ISO years cannot write
+    # a time AWS sets (the token's issue time): ISO 8601 seconds, the nearest to what the ISO years cannot
+    # write; a fraction of a second is not tried (inferred: AWS writes whole seconds)
     ("aws:TokenIssueTime", "DateLessThan", "2020-01-01T00:00:00Z",
      ["2020-01-01T00:00:00Z", "2019-12-31T23:59:59Z", "2020-01-01T00:00:01Z"]),
     ("aws:TokenIssueTime", "DateLessThan", "1e30", ["9999-12-31T23:59:59Z"]),
@@ -125,6 +126,15 @@ KINDS = [
     ("aws:PrincipalTag/x", "NumericGreaterThan", "5", ["5", "4", "6", "xtrust-fresh"]),
     ("sts:ExternalId", "NumericNotEquals", "${*}", ["0", "xtrust-fresh"]),
     ("aws:PrincipalTag/x", "DateEquals", "${*}", ["1970-01-01T00:00:00Z", "xtrust-fresh"]),
+    # ... and any time it can write, as written, where no whole second from year 1 to 9999 is that time
+    ("aws:PrincipalTag/x", "DateEquals", "987654321098", ["9999-12-31T23:59:59Z", "987654321098", "1e999", "xtrust-fresh"]),
+    ("sts:ExternalId", "DateLessThan", "-99999999999999",
+     ["0001-01-01T00:00:00Z", "-99999999999999", "-1e999", "xtrust-fresh"]),
+    ("aws:RequestTag/x", "DateEquals", "2030-01-01T00:00:00.5Z",
+     ["2030-01-01T00:00:00Z", "2029-12-31T23:59:59Z", "2030-01-01T00:00:01Z", "2030-01-01T00:00:00.5Z", "xtrust-fresh"]),
+    ("aws:PrincipalTag/x", "DateGreaterThan", "1e999", ["9999-12-31T23:59:59Z", "1e999", "xtrust-fresh"]),
+    ("aws:TokenIssueTime", "DateEquals", "2030-01-01T00:00:00.5Z",
+     ["2030-01-01T00:00:00Z", "2029-12-31T23:59:59Z", "2030-01-01T00:00:01Z"]),
 ]
 
 

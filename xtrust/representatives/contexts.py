@@ -114,6 +114,24 @@ def _seconds(values: Iterable[str], first: int = FIRST_SECOND) -> list[int]:
     return out
 
 
+def _written_times(values: Iterable[str]) -> list[str]:
+    """For a key whose value the caller writes (a tag, an external ID), the times :func:`_seconds` leaves out:
+    each of ``values`` the Date operators read as a time that is no whole second from the first to the last
+    (a fraction of a second, a year past 9999 or before 1 in epoch seconds), as written, and ``1e999`` or
+    ``-1e999`` (read as infinite) beyond the greatest and the least of them."""
+    out: list[str] = []
+    for value in values:
+        stamp = _date(value)
+        if stamp is None or (FIRST_SECOND <= stamp <= LAST_SECOND and stamp == math.floor(stamp)):
+            continue
+        out.append(value)
+        if stamp > LAST_SECOND:
+            out.append("1e999")
+        elif stamp < FIRST_SECOND:
+            out.append("-1e999")
+    return out
+
+
 def _addresses(values: Iterable[str]) -> list[str]:
     networks = []
     for value in values:
@@ -161,6 +179,8 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values += _numbers(v for c in conditions for v in c.values) or ["0"]
     if families & {"Date"}:
         values += map(iso_second, _seconds(v for c in conditions for v in c.values) or [0])
+        if typed is None:  # text the caller writes, not a time AWS sets: whatever it can write
+            values += _written_times(v for c in conditions for v in c.values)
     if families & {"IpAddress"}:
         values += _addresses(v for c in conditions for v in c.values)
     if families & {"Bool"}:
