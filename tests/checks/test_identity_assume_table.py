@@ -143,6 +143,9 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     ("own-account-condition", [doc(allow("*", condition={"StringEquals": {"aws:PrincipalAccount": L}}))], ":role/"),
     ("principal-arn-condition", [doc(allow("*", condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/*"}}))], ":role/"),
     ("future-grant", [doc(allow("*", condition={"DateGreaterThan": {"aws:CurrentTime": "2999-01-01T00:00:00Z"}}))], ":role/"),
+    # an external ID is text the caller writes: past 9999 in epoch seconds, or a fraction of a second
+    ("grant-for-an-external-id-past-9999", [doc(allow("*", condition={"DateGreaterThan": {"sts:ExternalId": "9999999999999"}}))], ":role/"),
+    ("grant-for-an-external-id-half-a-second", [doc(allow("*", condition={"DateEquals": {"sts:ExternalId": "2030-01-01T00:00:00.5Z"}}))], ":role/"),
     ("grant-until-the-last-second", [doc(allow("*", condition={"DateLessThan": {"aws:CurrentTime": "9999-12-31T23:59:59Z"}}))], ":role/"),
     ("future-grant-epoch-iso", [doc(allow("*", condition={"DateGreaterThan": {"aws:EpochTime": "2999-01-01T00:00:00Z"}}))], ":role/"),
     ("role-named-the-epoch", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:EpochTime}}"))], f"{D}:role/1780272000"),
