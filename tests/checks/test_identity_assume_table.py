@@ -146,6 +146,8 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     # an external ID is text the caller writes: past 9999 in epoch seconds, or a fraction of a second
     ("grant-for-an-external-id-past-9999", [doc(allow("*", condition={"DateGreaterThan": {"sts:ExternalId": "9999999999999"}}))], ":role/"),
     ("grant-for-an-external-id-half-a-second", [doc(allow("*", condition={"DateEquals": {"sts:ExternalId": "2030-01-01T00:00:00.5Z"}}))], ":role/"),
+    ("grant-for-a-duration-not-1e30-as-a-time", [doc(allow("*", condition={"ForAnyValue:DateNotEquals": {"sts:DurationSeconds": "1e30"}}))], ":role/"),
+    ("grant-for-a-user-id-not-an-arn", [doc(allow("*", condition={"ForAnyValue:ArnNotEquals": {"aws:userid": "arn:aws:iam::*:*"}}))], ":role/"),
     ("grant-until-the-last-second", [doc(allow("*", condition={"DateLessThan": {"aws:CurrentTime": "9999-12-31T23:59:59Z"}}))], ":role/"),
     ("future-grant-epoch-iso", [doc(allow("*", condition={"DateGreaterThan": {"aws:EpochTime": "2999-01-01T00:00:00Z"}}))], ":role/"),
     ("role-named-the-epoch", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:EpochTime}}"))], f"{D}:role/1780272000"),

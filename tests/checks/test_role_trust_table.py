@@ -105,6 +105,12 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-tag-before-year-one", doc(allow(STAR, condition={"DateLessThan": {"aws:PrincipalTag/x": "-99999999999999"}})), None, "555555555555"),
     ("star-request-tag-half-a-second", doc(allow(STAR, action=["sts:AssumeRole", "sts:TagSession"], condition={"DateEquals": {"aws:RequestTag/x": "2030-01-01T00:00:00.5Z"}})), None, "555555555555"),
     ("star-tag-equals-1e999", doc(allow(STAR, condition={"DateEquals": {"aws:PrincipalTag/x": "1e999"}})), None, "555555555555"),
+    # a value no constant names that is no ARN: every user ID is one, and a tag may be
+    ("vendor-user-id-not-an-arn", doc(allow({"AWS": X}, condition={"ForAnyValue:ArnNotEquals": {"aws:userid": "arn:aws:iam::*:*"}})), None, X),
+    ("star-tag-not-an-arn", doc(allow(STAR, condition={"ForAnyValue:ArnNotLike": {"aws:PrincipalTag/x": "arn:*:*:*:*:*"}})), None, "555555555555"),
+    # a number AWS sets, read as a time: the seconds it can be, in epoch seconds (1e30 - 1 is 1e30 as a time)
+    ("star-duration-not-1e30-as-a-time", doc(allow(STAR, condition={"ForAnyValue:DateNotEquals": {"sts:DurationSeconds": "1e30"}})), None, "555555555555"),
+    ("star-duration-before-1e30-as-a-time", doc(allow(STAR, condition={"DateLessThan": {"sts:DurationSeconds": "1e30"}})), None, "555555555555"),
     ("star-source-ip-like-text", doc(allow(STAR, condition={"StringLike": {"aws:SourceIp": "abc*"}})), None, None),
     ("star-secure-transport-yes", doc(allow(STAR, condition={"StringEquals": {"aws:SecureTransport": "yes"}})), None, None),
     ("star-external-id-the-time-and-a-past-one", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2020-01-01T00:00:00Z"}})), None, None),

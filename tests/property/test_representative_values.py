@@ -120,12 +120,18 @@ KINDS = [
     ("aws:SecureTransport", "StringEquals", "yes", ["true", "false"]),
     ("aws:TokenIssueTime", "StringEquals", "x", ["1970-01-01T00:00:00Z"]),
     ("sts:DurationSeconds", "NumericNotEquals", "${*}", ["0"]),
+    # ... and a number read as a time is tried at the seconds a time is tried at, as numbers
+    ("sts:DurationSeconds", "DateNotEquals", "1e30",
+     ["1E+30", "999999999999999999999999999999", "1000000000000000000000000000001", "253402300799"]),
     # a key the caller fills holds any text: free text beside the numbers and times
     ("aws:PrincipalTag/x", "DateLessThanIfExists", "2030-01-01T00:00:00Z",
      ["2030-01-01T00:00:00Z", "2029-12-31T23:59:59Z", "2030-01-01T00:00:01Z", "xtrust-fresh"]),
     ("aws:PrincipalTag/x", "NumericGreaterThan", "5", ["5", "4", "6", "xtrust-fresh"]),
     ("sts:ExternalId", "NumericNotEquals", "${*}", ["0", "xtrust-fresh"]),
     ("aws:PrincipalTag/x", "DateEquals", "${*}", ["1970-01-01T00:00:00Z", "xtrust-fresh"]),
+    # ... text that is no ARN beside an ARN no constant names, where ARN operators read it (a user ID is none)
+    ("aws:userid", "ArnNotEquals", "arn:aws:iam::*:*",
+     ["arn:aws:iam:::", "arn:aws:iam::xtrust-fresh:xtrust-fresh", "xtrust-fresh", "arn:aws:iam::555555555555:role/xtrust-fresh"]),
     # ... and any time it can write, as written, where no whole second from year 1 to 9999 is that time
     ("aws:PrincipalTag/x", "DateEquals", "987654321098", ["9999-12-31T23:59:59Z", "987654321098", "1e999", "xtrust-fresh"]),
     ("sts:ExternalId", "DateLessThan", "-99999999999999",

@@ -178,8 +178,11 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     if families & {"Numeric"}:
         values += _numbers(v for c in conditions for v in c.values) or ["0"]
     if families & {"Date"}:
-        values += map(iso_second, _seconds(v for c in conditions for v in c.values) or [0])
-        if typed is None:  # text the caller writes, not a time AWS sets: whatever it can write
+        seconds = _seconds(v for c in conditions for v in c.values) or [0]
+        values += map(iso_second, seconds)
+        if typed == "Numeric":  # a number AWS sets, read as a time: those seconds as the number it can be
+            values += map(str, seconds)
+        elif typed is None:  # text the caller writes, not a time AWS sets: whatever it can write
             values += _written_times(v for c in conditions for v in c.values)
     if families & {"IpAddress"}:
         values += _addresses(v for c in conditions for v in c.values)
@@ -187,7 +190,9 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values += ["true", "false"]
     if families & {"String", "Arn", "Binary", "Null"}:
         values += _strings(conditions)
-        values.append(FRESH if "Arn" not in families else f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
+        values.append(FRESH)  # text no constant names, and no ARN: a user ID, or a tag, is one
+        if "Arn" in families:  # an ARN no constant names
+            values.append(f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
     elif typed is None:  # a tag or an external ID can be any text, which no number, time or address reads as
         values.append(FRESH)
     if typed is not None and families != {typed}:  # other operators' values: keep those of the key's type
