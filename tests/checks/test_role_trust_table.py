@@ -111,7 +111,13 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     # a number AWS sets, read as a time: the seconds it can be, in epoch seconds (1e30 - 1 is 1e30 as a time)
     ("star-duration-not-1e30-as-a-time", doc(allow(STAR, condition={"ForAnyValue:DateNotEquals": {"sts:DurationSeconds": "1e30"}})), None, "555555555555"),
     ("star-duration-before-1e30-as-a-time", doc(allow(STAR, condition={"DateLessThan": {"sts:DurationSeconds": "1e30"}})), None, "555555555555"),
-    ("star-source-ip-like-text", doc(allow(STAR, condition={"StringLike": {"aws:SourceIp": "abc*"}})), None, None),
+    # a value AWS sets, matched as text with wildcards: a value of its type that the pattern matches
+    ("star-source-ip-like-10", doc(allow(STAR, condition={"ForAnyValue:StringLike": {"aws:SourceIp": "10.*"}})), None, "555555555555"),
+    ("star-duration-like-3-00", doc(allow(STAR, condition={"StringLike": {"sts:DurationSeconds": "3?00"}})), None, "555555555555"),
+    ("star-token-issued-like-2030", doc(allow(STAR, condition={"StringLike": {"aws:TokenIssueTime": "2030-*"}})), None, "555555555555"),
+    ("star-mfa-present-like-t", doc(allow(STAR, condition={"ForAnyValue:StringLike": {"aws:MultiFactorAuthPresent": "t*e"}})), None, "555555555555"),
+    ("star-source-ip-like-no-address", doc(allow(STAR, condition={"StringLike": {"aws:SourceIp": "10.*x"}})), None, None),
+    ("star-source-ip-like-an-ipv6-address", doc(allow(STAR, condition={"StringLike": {"aws:SourceIp": "abc*"}})), None, "555555555555"),
     ("star-secure-transport-yes", doc(allow(STAR, condition={"StringEquals": {"aws:SecureTransport": "yes"}})), None, None),
     ("star-external-id-the-time-and-a-past-one", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2020-01-01T00:00:00Z"}})), None, None),
     ("star-forallvalues-principal-account", doc(allow(STAR, condition={"ForAllValues:StringEquals": {"aws:PrincipalAccount": L}, "Null": {"aws:PrincipalAccount": "false"}})), None, None),
@@ -160,6 +166,10 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-external-id-a-later-time", doc(allow(STAR, condition={"StringEquals": {"sts:ExternalId": "${aws:CurrentTime}"}, "StringLike": {"sts:ExternalId": "2031-01-01T00:00:00Z"}})), None, "555555555555"),
     ("star-external-id-epoch-after-2030", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "StringEquals": {"sts:ExternalId": "${aws:EpochTime}"}})), None, "555555555555"),
     ("star-clock-equals-itself", doc(allow(STAR, condition={"DateEquals": {"aws:CurrentTime": "${aws:EpochTime}"}})), None, "555555555555"),
+    # a tag the caller writes, ordered against the clock: a second after it, or before it
+    ("star-tag-after-the-time", doc(allow(STAR, condition={"DateGreaterThan": {"aws:PrincipalTag/x": "${aws:CurrentTime}"}})), None, "555555555555"),
+    ("star-tag-above-the-epoch", doc(allow(STAR, condition={"NumericGreaterThan": {"aws:PrincipalTag/x": "${aws:EpochTime}"}})), None, "555555555555"),
+    ("star-tag-below-the-epoch-from-2030", doc(allow(STAR, condition={"NumericLessThan": {"aws:PrincipalTag/x": "${aws:EpochTime}"}, "NumericGreaterThan": {"aws:PrincipalTag/x": "1893455999"}, "DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:01Z"}})), None, "555555555555"),
     ("star-clock-keys-agree-for-ten-seconds", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456010"}})), None, "555555555555"),
     # numbers the caller sends are compared exactly: 32 digits, or an exponent, leave room above and below
     ("star-mfa-age-above-32-digits", doc(allow(STAR, condition={"NumericGreaterThan": {"aws:MultiFactorAuthAge": "12345678901234567890123456781111"}})), None, "555555555555"),

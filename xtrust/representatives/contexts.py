@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .._glob import has_wildcard
+from .._glob import glob_match, has_wildcard
 from ..callers import Caller
 from ..conditions import _date, _ip, _number
 from ..evaluate import (
@@ -65,6 +65,9 @@ KEY_TYPES = {
 }
 _OF_TYPE = {"Numeric": lambda v: _number(v) is not None, "Date": lambda v: _date(v) is not None,
             "IpAddress": lambda v: _ip(v) is not None, "Bool": lambda v: v in ("true", "false")}
+# Values of each type, to fill a pattern's wildcards from (_filled)
+_EXAMPLES = {"Numeric": ("0", "3600"), "Date": ("1970-01-01T00:00:00Z",), "IpAddress": ("203.0.113.77", "2001:db8::77"),
+             "Bool": ("true", "false")}
 MAX_CONTEXTS = 4096
 
 
@@ -161,6 +164,33 @@ def _strings(conditions: Sequence[Condition]) -> list[str]:
     return out
 
 
+def _filled(conditions: Sequence[Condition], typed: str, examples: Sequence[str]) -> list[str]:
+    """For a key AWS sets, of the type ``typed``, matched as text with wildcards (``StringLike aws:SourceIp
+    10.*``): for each pattern, a value of the type that it matches, if filling its wildcards from one of
+    ``examples`` (values of the type) gives one (:func:`_fills`)."""
+    out: list[str] = []
+    for condition in conditions:
+        if not condition.operator.base.wildcards:
+            continue
+        for pattern in condition.values:
+            if not has_wildcard(pattern) or "${" in pattern:
+                continue
+            out += itertools.islice((value for example in examples for value in _fills(pattern, example)
+                                     if _OF_TYPE[typed](value) and glob_match(pattern, value)), 1)
+    return out
+
+
+def _fills(pattern: str, example: str) -> Iterator[str]:
+    """``pattern`` with each ``*`` an end of ``example`` (of each length) and each ``?`` the character of
+    ``example`` at its place, or ``0``: ``10.*`` and 203.0.113.77 give 10.0.113.77 among others, ``3?00``
+    and 3600 give 3600, ``2030-*`` and 1970-01-01T00:00:00Z give 2030-01-01T00:00:00Z."""
+    for aligned in (True, False):
+        for length in range(len(example), -1, -1):
+            end = example[len(example) - length:]
+            yield "".join(end if char == "*" else char if char != "?" else
+                          example[i] if aligned and i < len(example) else "0" for i, char in enumerate(pattern))
+
+
 def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> list[tuple[str, ...] | None]:
     """The values a caller could choose for one free key: each meaningful single value, every string
     constant at once (for set operators), and absent (None)."""
@@ -197,6 +227,7 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values.append(FRESH)
     if typed is not None and families != {typed}:  # other operators' values: keep those of the key's type
         values = [v for v in values if _OF_TYPE[typed](v)]
+        values += _filled(conditions, typed, [*values, *_EXAMPLES[typed]])
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
     if typed is None and any(c.operator.qualifier is not None for c in conditions):  # a typed key holds one value
         plain = tuple(dict.fromkeys(v for c in conditions for v in c.values if not has_wildcard(v)))
@@ -325,6 +356,16 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
     return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller, clock, now)
 
 
+def _beside(clock_key: str, value: str) -> list[str]:
+    """A value of the clock key, and the seconds just before and after it, written as that key writes them."""
+    stamp = _date(value)
+    if stamp is None:
+        return [value]
+    second = math.floor(stamp)
+    write = CLOCK_KEYS.index(clock_key)
+    return [clock_values(s)[write][0] for s in (second, second - 1, second + 1) if FIRST_SECOND <= s <= LAST_SECOND]
+
+
 def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str, str],
             links: Sequence[tuple[str, str]], caller: Caller, clock: Sequence[Condition], now: datetime
             ) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
@@ -360,7 +401,10 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                 continue
         for into, source in ((key, other), (other, key)):
             typed = _OF_TYPE[KEY_TYPES[into]] if into in KEY_TYPES else None
-            for choice in list(values[source]):
+            lent = list(values[source])
+            if source in TIME_KEYS:  # ordered against the clock (DateGreaterThan): a second before and after too
+                lent = [(value,) for choice in lent if choice is not None for value in _beside(source, choice[0])]
+            for choice in lent:
                 if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into] \
                         and (typed is None or typed(choice[0])):
                     values[into].insert(-1, choice)
