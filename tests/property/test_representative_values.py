@@ -119,8 +119,8 @@ KINDS = [
     ("aws:SourceIp", "StringLike", "abc*", ["203.0.113.77", "abc1:db8::77"]),  # an IPv6 address begins with abc
     ("aws:SourceIp", "StringLike", "10.*x", ["203.0.113.77"]),  # no address ends with x
     # ... and, where text with wildcards is matched, a value of the type the pattern matches, if there is one
-    ("aws:SourceIp", "StringLike", "10.*", ["203.0.113.77", "10.0.113.77"]),
-    ("sts:DurationSeconds", "StringLike", "3?00", ["0", "3000"]),
+    ("aws:SourceIp", "StringLike", "10.*", ["203.0.113.77", "10.203.0.113"]),
+    ("sts:DurationSeconds", "StringLike", "3?00", ["0", "3000", "3600"]),
     ("aws:TokenIssueTime", "StringLike", "2030-*", ["1970-01-01T00:00:00Z", "2030-01-01T00:00:00Z"]),
     ("aws:SecureTransport", "StringEquals", "yes", ["true", "false"]),
     ("aws:TokenIssueTime", "StringEquals", "x", ["1970-01-01T00:00:00Z"]),

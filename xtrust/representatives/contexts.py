@@ -166,8 +166,10 @@ def _strings(conditions: Sequence[Condition]) -> list[str]:
 
 def _filled(conditions: Sequence[Condition], typed: str, examples: Sequence[str]) -> list[str]:
     """For a key AWS sets, of the type ``typed``, matched as text with wildcards (``StringLike aws:SourceIp
-    10.*``): for each pattern, a value of the type that it matches, if filling its wildcards from one of
-    ``examples`` (values of the type) gives one (:func:`_fills`)."""
+    10.*``): for each pattern and each of ``examples`` (values of the type, those other operators' constants
+    give among them), the first value of the type that the pattern matches among the pattern's wildcards
+    filled from the example (:func:`_fills`), if there is one. One per example: with ``IpAddress
+    192.168.0.0/16`` beside ``StringLike *.7``, 192.168.0.7 comes from 192.168.0.0."""
     out: list[str] = []
     for condition in conditions:
         if not condition.operator.base.wildcards:
@@ -175,20 +177,22 @@ def _filled(conditions: Sequence[Condition], typed: str, examples: Sequence[str]
         for pattern in condition.values:
             if not has_wildcard(pattern) or "${" in pattern:
                 continue
-            out += itertools.islice((value for example in examples for value in _fills(pattern, example)
-                                     if _OF_TYPE[typed](value) and glob_match(pattern, value)), 1)
+            for example in examples:
+                out += itertools.islice((value for value in _fills(pattern, example)
+                                         if _OF_TYPE[typed](value) and glob_match(pattern, value)), 1)
     return out
 
 
 def _fills(pattern: str, example: str) -> Iterator[str]:
-    """``pattern`` with each ``*`` an end of ``example`` (of each length) and each ``?`` the character of
-    ``example`` at its place, or ``0``: ``10.*`` and 203.0.113.77 give 10.0.113.77 among others, ``3?00``
-    and 3600 give 3600, ``2030-*`` and 1970-01-01T00:00:00Z give 2030-01-01T00:00:00Z."""
+    """``pattern`` with each ``*`` an end or a beginning of ``example``, longest first, and each ``?`` the
+    character of ``example`` at its place, or ``0``: ``10.*`` and 203.0.113.77 give 10.203.0.113 first,
+    ``*.7`` and 192.168.0.0 give 192.168.0.7, ``3?00`` and 3600 give 3600, ``2030-*`` and
+    1970-01-01T00:00:00Z give 2030-01-01T00:00:00Z."""
     for aligned in (True, False):
         for length in range(len(example), -1, -1):
-            end = example[len(example) - length:]
-            yield "".join(end if char == "*" else char if char != "?" else
-                          example[i] if aligned and i < len(example) else "0" for i, char in enumerate(pattern))
+            for part in (example[len(example) - length:], example[:length]):
+                yield "".join(part if char == "*" else char if char != "?" else
+                              example[i] if aligned and i < len(example) else "0" for i, char in enumerate(pattern))
 
 
 def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> list[tuple[str, ...] | None]:
