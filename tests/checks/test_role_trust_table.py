@@ -175,7 +175,14 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     ("star-clock-keys-agree-for-ten-seconds", doc(allow(STAR, condition={"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:EpochTime": "1893456010"}})), None, "555555555555"),
     # numbers the caller sends are compared exactly: 32 digits, or an exponent, leave room above and below
     ("star-mfa-age-above-32-digits", doc(allow(STAR, condition={"NumericGreaterThan": {"aws:MultiFactorAuthAge": "12345678901234567890123456781111"}})), None, "555555555555"),
-    ("star-mfa-age-below-32-digits", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "-12345678901234567890123456789999"}})), None, "555555555555"),
+    ("star-tag-below-32-digits", doc(allow(STAR, condition={"NumericLessThan": {"aws:PrincipalTag/x": "-12345678901234567890123456789999"}})), None, "555555555555"),
+    # numbers AWS sets, within the bounds it sets them in: an MFA age is never negative, a duration 900-43200
+    ("star-mfa-age-below-zero", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "0"}})), None, None),
+    ("star-mfa-age-below-one", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "1"}})), None, "555555555555"),
+    ("star-duration-above-43200", doc(allow(STAR, condition={"NumericGreaterThan": {"sts:DurationSeconds": "43200"}})), None, None),
+    ("star-duration-below-900", doc(allow(STAR, condition={"NumericLessThan": {"sts:DurationSeconds": "900"}})), None, None),
+    ("star-duration-up-to-an-hour", doc(allow(STAR, condition={"NumericLessThanEquals": {"sts:DurationSeconds": "3600"}})), None, "555555555555"),
+    ("star-duration-above-12-hours-as-a-time", doc(allow(STAR, condition={"DateGreaterThan": {"sts:DurationSeconds": "43200"}})), None, None),
     ("star-mfa-age-below-1e999999", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "1e999999"}})), None, "555555555555"),
     ("star-mfa-age-above-1e999999", doc(allow(STAR, condition={"NumericGreaterThan": {"aws:MultiFactorAuthAge": "9.9e999999"}})), None, "555555555555"),
     ("star-account-pattern", doc(allow(STAR, condition={"StringLike": {"aws:PrincipalAccount": "98765432109?"}})), None, "987654321090"),

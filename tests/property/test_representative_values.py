@@ -115,19 +115,20 @@ KINDS = [
     # a key AWS sets holds only values of its type, whatever reads it
     ("aws:MultiFactorAuthAge", "StringEquals", "abc", ["0"]),
     ("aws:MultiFactorAuthAge", "ArnEqualsIfExists", "arn:aws:iam::*:*", ["0"]),
-    ("aws:MultiFactorAuthAge", "NumericLessThan", "3600", ["3600", "3599", "3601"]),
+    ("aws:MultiFactorAuthAge", "NumericLessThan", "3600", ["3600", "3599", "3601", "0"]),  # never below 0
     ("aws:SourceIp", "StringLike", "abc*", ["203.0.113.77", "abc1:db8::77"]),  # an IPv6 address begins with abc
     ("aws:SourceIp", "StringLike", "10.*x", ["203.0.113.77"]),  # no address ends with x
     # ... and, where text with wildcards is matched, a value of the type the pattern matches, if there is one
     ("aws:SourceIp", "StringLike", "10.*", ["203.0.113.77", "10.203.0.113"]),
-    ("sts:DurationSeconds", "StringLike", "3?00", ["0", "3000", "3600"]),
+    ("sts:DurationSeconds", "StringLike", "3?00", ["3000", "3600", "900", "43200"]),
     ("aws:TokenIssueTime", "StringLike", "2030-*", ["1970-01-01T00:00:00Z", "2030-01-01T00:00:00Z"]),
     ("aws:SecureTransport", "StringEquals", "yes", ["true", "false"]),
     ("aws:TokenIssueTime", "StringEquals", "x", ["1970-01-01T00:00:00Z"]),
-    ("sts:DurationSeconds", "NumericNotEquals", "${*}", ["0"]),
+    ("sts:DurationSeconds", "NumericNotEquals", "${*}", ["900", "43200"]),  # from 900 to 43200 (AssumeRole)
+    ("sts:DurationSeconds", "NumericGreaterThan", "40000", ["40000", "39999", "40001", "900", "43200"]),
+    ("sts:DurationSeconds", "NumericGreaterThan", "50000", ["900", "43200"]),
     # ... and a number read as a time is tried at the seconds a time is tried at, as numbers
-    ("sts:DurationSeconds", "DateNotEquals", "1e30",
-     ["1E+30", "999999999999999999999999999999", "1000000000000000000000000000001", "253402300799"]),
+    ("sts:DurationSeconds", "DateNotEquals", "1e30", ["900", "43200"]),
     # a key the caller fills holds any text: free text beside the numbers and times
     ("aws:PrincipalTag/x", "DateLessThanIfExists", "2030-01-01T00:00:00Z",
      ["2030-01-01T00:00:00Z", "2029-12-31T23:59:59Z", "2030-01-01T00:00:01Z", "xtrust-fresh"]),

@@ -8,6 +8,7 @@ import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .._glob import glob_match, has_wildcard
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "KEY_RANGES",
     "KEY_TYPES",
     "MAX_CONTEXTS",
     "PRINCIPAL_KEYS",
@@ -65,10 +67,23 @@ KEY_TYPES = {
 }
 _OF_TYPE = {"Numeric": lambda v: _number(v) is not None, "Date": lambda v: _date(v) is not None,
             "IpAddress": lambda v: _ip(v) is not None, "Bool": lambda v: v in ("true", "false")}
+# The bounds AWS sets a number key within, None where it sets none: an MFA age counts the seconds since the
+# sign-in, and AssumeRole takes DurationSeconds from 900 to 43200
+# (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+KEY_RANGES = {"aws:multifactorauthage": (0, None), "sts:durationseconds": (900, 43200)}
 # Values of each type, to fill a pattern's wildcards from (_filled)
 _EXAMPLES = {"Numeric": ("0", "3600"), "Date": ("1970-01-01T00:00:00Z",), "IpAddress": ("203.0.113.77", "2001:db8::77"),
              "Bool": ("true", "false")}
 MAX_CONTEXTS = 4096
+
+
+def _fits(key: str, value: str) -> bool:
+    """Whether a key AWS sets can hold ``value``: of its type (KEY_TYPES) and within its bounds (KEY_RANGES)."""
+    if not _OF_TYPE[KEY_TYPES[key]](value):
+        return False
+    low, high = KEY_RANGES.get(key, (None, None))
+    number = _number(value) if low is not None or high is not None else None
+    return number is None or ((low is None or number >= low) and (high is None or number <= high))
 
 
 def _numbers(values: Iterable[str]) -> list[str]:
@@ -232,6 +247,8 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     if typed is not None and families != {typed}:  # other operators' values: keep those of the key's type
         values = [v for v in values if _OF_TYPE[typed](v)]
         values += _filled(conditions, typed, [*values, *_EXAMPLES[typed]])
+    if key in KEY_RANGES:  # a number AWS sets within bounds: those it can hold, and the bounds
+        values = [v for v in values if _fits(key, v)] + [str(b) for b in KEY_RANGES[key] if b is not None]
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
     if typed is None and any(c.operator.qualifier is not None for c in conditions):  # a typed key holds one value
         plain = tuple(dict.fromkeys(v for c in conditions for v in c.values if not has_wildcard(v)))
@@ -404,7 +421,7 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                         values[other].insert(-1, (value,))
                 continue
         for into, source in ((key, other), (other, key)):
-            typed = _OF_TYPE[KEY_TYPES[into]] if into in KEY_TYPES else None
+            typed = partial(_fits, into) if into in KEY_TYPES else None
             lent = list(values[source])
             if source in TIME_KEYS:  # ordered against the clock (DateGreaterThan): a second before and after too
                 lent = [(value,) for choice in lent if choice is not None for value in _beside(source, choice[0])]
