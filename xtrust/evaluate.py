@@ -201,6 +201,12 @@ LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def utc_now() -> datetime:
+    """The current time in UTC, to the second: the moment a scan, a check or a fix plan decides at when none
+    is given."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
 def second_of(moment: datetime) -> int:
     """The whole second ``moment`` falls in, in epoch seconds; a naive time is taken as UTC."""
     return math.floor((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())

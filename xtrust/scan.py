@@ -13,13 +13,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
 from ._frozen import frozen
 from .checks import check_account
 from .errors import InputError, PolicyError, ScanError, XtrustError
+from .evaluate import utc_now
 from .findings import ErrorEntry, Finding, Report
 from .inventory import Account
 from .rules import RuleSet
@@ -99,7 +100,7 @@ def scan(
     (a malformed file) propagates. With ``require_all``, each account the rules name but no source
     provided is an error entry too.
     """
-    moment = now or _now()
+    moment = now or utc_now()
     seen: dict[str, str] = {}
 
     def outcomes() -> Iterator[_Outcome | ScanError]:
@@ -138,7 +139,7 @@ def scan_snapshots(
     """
     files = [str(p) for p in paths]
     jobs = min(jobs, len(files))
-    moment = now or _now()
+    moment = now or utc_now()
     queue = _queue(_heaviest_first(files)) if jobs > 1 and _can_fork() else None
     if queue is None:
         ruleset = rules() if callable(rules) else rules
@@ -158,9 +159,6 @@ def scan_snapshots(
 
     return _merge(ruleset, outcomes(), require_all, seen)
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _claim(rules: RuleSet, account_id: str, label: str, seen: dict[str, str]) -> None:

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
+from ..evaluate import utc_now
 from ..findings import Finding
 from ..inventory import Account
 from ..rules import Check, Rule, RuleSet
-from ._verdicts import LOGIN_TRUST, OUTSIDER_IDENTITY, AssumeVerdict, TrustVerdict, Violation, utc_now
+from ._verdicts import LOGIN_TRUST, OUTSIDER_IDENTITY, AssumeVerdict, TrustVerdict, Violation
 from .identity_assume import assume_violations, check_principal, run_identity_assume
 from .role_trust import check_role, run_role_trust, trust_violations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from functools import lru_cache
 
 from .._frozen import frozen
@@ -25,7 +25,6 @@ __all__ = [
     "TrustVerdict",
     "Violation",
     "entry_accounts",
-    "utc_now",
 ]
 
 
@@ -73,9 +72,6 @@ class AssumeVerdict:
     violations: tuple[Violation, ...] = ()
     truncated: bool = False
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def entry_accounts(entries: Iterable[str]) -> list[str]:

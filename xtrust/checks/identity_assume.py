@@ -29,6 +29,7 @@ from ..evaluate import (
     build_context,
     covers_action,
     decide,
+    utc_now,
 )
 from ..findings import Counterexample, Finding
 from ..inventory import Account, Grant, Group, User
@@ -46,7 +47,7 @@ from ..representatives import (
 )
 from ..rules import AssumeAllow, Rule, RuleSet
 from ._memo import ESCAPES, SHUTS, AssumeMemo, Shape, contained, relabel
-from ._verdicts import LOGIN_TRUST, AssumeVerdict, Collector, Violation, utc_now
+from ._verdicts import LOGIN_TRUST, AssumeVerdict, Collector, Violation
 
 __all__ = ["assume_violations", "check_principal", "run_identity_assume"]
 

@@ -19,13 +19,13 @@ from datetime import date, datetime
 from .._glob import has_wildcard
 from .._witness import arn_part_pattern, role_witness
 from ..callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role, whole_account
-from ..evaluate import Match, _not_principal_exempts, build_context, covers_action, decide, principal_match
+from ..evaluate import Match, _not_principal_exempts, build_context, covers_action, decide, principal_match, utc_now
 from ..findings import Counterexample, Finding
 from ..inventory import Account, Role
 from ..model import Condition, Effect, Policy, PrincipalForm, PrincipalKind
 from ..representatives import MAX_CONTEXTS, Candidate, allowed_principal, context_count, contexts, trust_candidates
 from ..rules import Rule, RuleSet, TrustAllow
-from ._verdicts import OUTSIDER_IDENTITY, Collector, TrustVerdict, Violation, entry_accounts, utc_now
+from ._verdicts import OUTSIDER_IDENTITY, Collector, TrustVerdict, Violation, entry_accounts
 
 __all__ = ["check_role", "run_role_trust", "trust_violations"]
 

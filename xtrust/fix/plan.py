@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
 
+from ..evaluate import utc_now
 from ..findings import ErrorEntry, Finding, Report
 from ..inventory import Account
 from ..rules import Check, RuleSet
@@ -26,7 +27,7 @@ __all__ = ["AccountsKept", "plan_account", "plan_fixes", "plan_for"]
 def plan_account(rules: RuleSet, account: Account, findings: Iterable[Finding], *, quotas: Quotas | None = None,
                  now: datetime | None = None) -> Plan:
     """Plan a verified fix for every finding on ``account`` (exempt or suppressed findings are left alone)."""
-    moment = now or datetime.now(timezone.utc).replace(microsecond=0)
+    moment = now or utc_now()
     limits = quotas or Quotas()
     by_id = {rule.id: rule for rule in rules.rules}
     fixes: list[Fix] = []
