@@ -81,9 +81,11 @@ def _fits(key: str, value: str) -> bool:
     """Whether a key AWS sets can hold ``value``: of its type (KEY_TYPES) and within its bounds (KEY_RANGES)."""
     if not _OF_TYPE[KEY_TYPES[key]](value):
         return False
-    low, high = KEY_RANGES.get(key, (None, None))
-    number = _number(value) if low is not None or high is not None else None
-    return number is None or ((low is None or number >= low) and (high is None or number <= high))
+    if key not in KEY_RANGES:
+        return True
+    low, high = KEY_RANGES[key]  # a number key's: the value is a number
+    number = _number(value)
+    return number is not None and (low is None or number >= low) and (high is None or number <= high)
 
 
 def _numbers(values: Iterable[str]) -> list[str]:
@@ -215,26 +217,27 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
     constant at once (for set operators), and absent (None)."""
     typed = KEY_TYPES.get(key)
     families = {c.operator.base.family for c in conditions} | ({typed} if typed else set())
+    constants = [v for c in conditions for v in c.values]
     values: list[str] = []
     if key in TIME_KEYS:
         # Never absent: each later second a constant marks, up to LAST_SECOND, and the scan's own second last,
         # where other keys have absent: contexts() tries the last value first.
         now_second = second_of(now)
-        later = [s for s in _seconds((v for c in conditions for v in c.values), now_second) if s != now_second]
+        later = [s for s in _seconds(constants, now_second) if s != now_second]
         write = CLOCK_KEYS.index(key)  # epoch seconds are whole: 1795999999, never 1.8E+9
         return [clock_values(second)[write] for second in dict.fromkeys([*later, now_second])]
     # A number and a time even when no constant reads as one (NumericNotEquals "${*}" holds for every number)
     if families & {"Numeric"}:
-        values += _numbers(v for c in conditions for v in c.values) or ["0"]
+        values += _numbers(constants) or ["0"]
     if families & {"Date"}:
-        seconds = _seconds(v for c in conditions for v in c.values) or [0]
+        seconds = _seconds(constants) or [0]
         values += map(iso_second, seconds)
         if typed == "Numeric":  # a number AWS sets, read as a time: those seconds as the number it can be
             values += map(str, seconds)
         elif typed is None:  # text the caller writes, not a time AWS sets: whatever it can write
-            values += _written_times(v for c in conditions for v in c.values)
+            values += _written_times(constants)
     if families & {"IpAddress"}:
-        values += _addresses(v for c in conditions for v in c.values)
+        values += _addresses(constants)
     if families & {"Bool"}:
         values += ["true", "false"]
     if families & {"String", "Arn", "Binary", "Null"}:
@@ -251,7 +254,7 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values = [v for v in values if _fits(key, v)] + [str(b) for b in KEY_RANGES[key] if b is not None]
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
     if typed is None and any(c.operator.qualifier is not None for c in conditions):  # a typed key holds one value
-        plain = tuple(dict.fromkeys(v for c in conditions for v in c.values if not has_wildcard(v)))
+        plain = tuple(dict.fromkeys(v for v in constants if not has_wildcard(v)))
         if len(plain) > 1:
             singles.append(plain)
             singles.append((*plain, FRESH))
