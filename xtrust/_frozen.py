@@ -41,11 +41,12 @@ _set = object.__setattr__
 class _Shape:
     """What the shared methods need to know of one class's fields."""
 
-    __slots__ = ("_signature", "cls", "compared", "factories", "hashed", "names", "post_init", "required", "shown",
-                 "template")
+    __slots__ = ("_signature", "cls", "compared", "factories", "fields", "hashed", "names", "post_init", "required",
+                 "shown", "template")
 
     def __init__(self, cls: type, fields: tuple[Field[Any], ...]) -> None:
         self.cls = cls
+        self.fields = fields
         self.names = tuple(f.name for f in fields)
         # every field in order, with its default, or _FACTORY (its default is made by a factory) or _REQUIRED:
         # a call's arguments are written over a copy, which keeps the order
@@ -64,12 +65,11 @@ class _Shape:
     def signature(self) -> Signature:
         """``ClassName(field, field=default, …)``, as ``help()`` and ``inspect.signature`` show it."""
         if self._signature is None:
-            fields = dataclasses.fields(self.cls)
             self._signature = Signature([
                 Parameter(f.name, Parameter.POSITIONAL_OR_KEYWORD, annotation=f.type, default=(
                     f.default if f.default is not MISSING else
                     _FACTORY if f.default_factory is not MISSING else Parameter.empty))
-                for f in fields
+                for f in self.fields
             ], return_annotation=None)
         return self._signature
 
