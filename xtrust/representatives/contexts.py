@@ -20,6 +20,7 @@ from ..evaluate import (
     CLOCK_KEYS,
     FIRST_SECOND,
     LAST_SECOND,
+    _clock,
     _variable_key,
     build_context,
     clock_values,
@@ -304,7 +305,7 @@ def clock_readings(conditions: Sequence[Condition], caller: Caller, now: datetim
     for dimension in _dimensions(conditions, caller, now)[1]:
         if dimension and dimension[0][0][0] in TIME_KEYS:
             return [{key: value for key, value in pick if value is not None} for pick in dimension]
-    return [dict(zip(CLOCK_KEYS, clock_values(second_of(now)), strict=True))]
+    return [dict(_clock(now))]  # the clock of every request: the scan's second
 
 
 _Pick = tuple[tuple[str, "tuple[str, ...] | None"], ...]
@@ -381,13 +382,10 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
 
 
 def _beside(clock_key: str, value: str) -> list[str]:
-    """A value of the clock key, and the seconds just before and after it, written as that key writes them."""
-    stamp = _date(value)
-    if stamp is None:
-        return [value]
-    second = math.floor(stamp)
+    """A value of the clock key, and the seconds just before and after it (:func:`_seconds`), written as that
+    key writes them."""
     write = CLOCK_KEYS.index(clock_key)
-    return [clock_values(s)[write][0] for s in (second, second - 1, second + 1) if FIRST_SECOND <= s <= LAST_SECOND]
+    return [clock_values(second)[write][0] for second in _seconds([value])] or [value]
 
 
 def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str, str],
