@@ -160,7 +160,6 @@ def scan_snapshots(
     return _merge(ruleset, outcomes(), require_all, seen)
 
 
-
 def _claim(rules: RuleSet, account_id: str, label: str, seen: dict[str, str]) -> None:
     if account_id in seen:
         raise InputError(f"{label}: account {account_id} is also in {seen[account_id]}")

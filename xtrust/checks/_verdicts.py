@@ -73,7 +73,6 @@ class AssumeVerdict:
     truncated: bool = False
 
 
-
 def entry_accounts(entries: Iterable[str]) -> list[str]:
     out = []
     for entry in entries:
@@ -82,8 +81,6 @@ def entry_accounts(entries: Iterable[str]) -> list[str]:
         elif entry.startswith("arn:") and entry.count(":") >= 5:
             out.append(entry.split(":")[4])
     return out
-
-
 
 
 @dataclass

@@ -52,8 +52,6 @@ from ._verdicts import LOGIN_TRUST, AssumeVerdict, Collector, Violation
 __all__ = ["assume_violations", "check_principal", "run_identity_assume"]
 
 
-
-
 def assume_violations(
     policies: Sequence[Policy],
     caller_arn: str,

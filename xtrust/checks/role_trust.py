@@ -30,8 +30,6 @@ from ._verdicts import OUTSIDER_IDENTITY, Collector, TrustVerdict, Violation, en
 __all__ = ["check_role", "run_role_trust", "trust_violations"]
 
 
-
-
 def trust_violations(
     trust: Policy,
     role_arn: str,
