@@ -28,7 +28,7 @@ import pytest
 from .api import check_identity_policy, check_trust_policy, load_rules, rules_from_text
 from .findings import Finding
 from .model import Policy, PolicyInput, load_document
-from .report._common import statement_location
+from .report._common import headline, statement_location
 from .rules import RuleSet
 
 __all__ = [
@@ -72,7 +72,7 @@ def describe_findings(findings: Iterable[Finding], document: PolicyInput | None 
     raw = _raw(document) if document is not None else None
     lines = [f"{what or 'the document'} breaks {len(findings)} xtrust rule check(s):"]
     for finding in findings:
-        lines.append(f"- rule {finding.rule} ({finding.severity.value}): {finding.message.split(': ', 1)[0]}")
+        lines.append(f"- rule {finding.rule} ({finding.severity.value}): {headline(finding)}")
         lines.append(f"  counterexample: {finding.counterexample.in_words()}")
         for other in finding.others[:3]:
             lines.append(f"  also:           {other.in_words()}")

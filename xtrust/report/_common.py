@@ -15,6 +15,7 @@ from ..suppress import EXPIRED_RULE
 __all__ = [
     "RuleInfo",
     "fix_diffs",
+    "headline",
     "ordered",
     "rule_infos",
     "severity_counts",
@@ -22,6 +23,7 @@ __all__ = [
     "statements_label",
     "status",
     "status_note",
+    "status_reason",
     "summary_line",
 ]
 
@@ -118,6 +120,21 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.accepted, -f.severity.rank, f.account, f.rule, f.resource))
 
 
+def headline(finding: Finding) -> str:
+    """What a finding is about, for a format that shows its counterexample on a line of its own: the message
+    without the ``": <counterexample in words>"`` that the checks end it with, or the whole message when it
+    does not end so (an expired suppression, a finding made by hand, a counterexample without a principal,
+    which the formats do not show). Only that exact ending is taken off: the message is never cut at a
+    ``": "``, since the text before the proof may hold one anywhere (the note of an expired exemption,
+    ``(an exemption expired on 2020-01-01: migrating, OPS-1)``, and its free-text reason)."""
+    message = finding.message
+    if finding.counterexample.principal:
+        proof = ": " + finding.counterexample.in_words()
+        if message.endswith(proof) and len(message) > len(proof):
+            return message[:-len(proof)]
+    return message
+
+
 def statements_label(finding: Finding) -> str:
     """What a finding's ``statements`` are: the statements that grant the access, or, for an expired
     suppression, where the entry is written."""
@@ -131,6 +148,11 @@ def status(finding: Finding) -> str:
     if finding.suppressed:
         return "suppressed"
     return "open"
+
+
+def status_reason(finding: Finding) -> str:
+    """Why an accepted finding is accepted: the reason of its exemption, else of its suppression."""
+    return finding.exempt or finding.suppressed
 
 
 def status_note(finding: Finding) -> str:

@@ -15,7 +15,7 @@ import json
 from string import Template
 
 from ..findings import Finding, Report
-from ._common import fix_diffs, ordered, statements_label, status, status_note, summary_line
+from ._common import fix_diffs, headline, ordered, statements_label, status, status_reason, summary_line
 
 __all__ = ["COLUMNS", "format_html"]
 
@@ -155,7 +155,7 @@ def _proof(finding: Finding) -> str:
         parts.append(f"<dt>{statements_label(finding)}</dt>"
                      + "".join(f"<dd><code>{_e(s)}</code></dd>" for s in finding.statements))
     if finding.accepted:
-        parts.append(f"<dt>{_e(status(finding))}</dt><dd>{_e(status_note(finding).split(': ', 1)[1])}</dd>")
+        parts.append(f"<dt>{_e(status(finding))}</dt><dd>{_e(status_reason(finding))}</dd>")
     for summary, diff in fix_diffs(finding.fix):
         parts.append(f"<dt>planned fix: {_e(summary)}</dt><dd>{_diff_html(diff)}</dd>")
     parts.append("</dl></details>")
@@ -163,7 +163,7 @@ def _proof(finding: Finding) -> str:
 
 
 def _row(finding: Finding, order: int) -> str:
-    short = finding.message.split(": ", 1)[0]
+    short = headline(finding)
     data = {"severity": finding.severity.rank, "status": status(finding), "rule": finding.rule,
             "account": finding.account, "resource": finding.resource, "finding": short, "id": finding.id}
     attrs = " ".join(f'data-{k}="{_e(v)}"' for k, v in data.items())

@@ -8,15 +8,33 @@ with an ``error`` in a suite of their own, so an incomplete scan never looks gre
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..findings import Finding, Report
-from ._common import TOOL_NAME, ordered, rule_infos, statements_label, status_note
+from ._common import TOOL_NAME, headline, ordered, rule_infos, statements_label, status_note
 
 __all__ = ["format_junit"]
 
 INCOMPLETE_SUITE = "xtrust-incomplete-scan"
+
+# Characters XML 1.0 cannot hold at all, not even as a character reference (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with each character XML cannot hold (a control character in a message, say) written as
+    ``\\xNN`` or ``\\uNNNN``, so that the file stays well-formed and the rest of the text is kept."""
+    return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def _make_safe(root: ET.Element) -> None:
+    for element in root.iter():
+        if element.text:
+            element.text = _xml_safe(element.text)
+        for key, value in list(element.attrib.items()):
+            element.set(key, _xml_safe(value))
 
 
 def _details(findings: Sequence[Finding]) -> str:
@@ -64,7 +82,7 @@ def format_junit(report: Report) -> str:
             if active:
                 worst = max(active, key=lambda f: f.severity.rank)
                 failure = ET.SubElement(case, "failure", type=worst.severity.value,
-                                        message=worst.message.split(": ", 1)[0])
+                                        message=headline(worst))
                 failure.text = _details(named)
                 counts["failures"] += 1
             elif named:
@@ -90,5 +108,6 @@ def format_junit(report: Report) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("time", "0")
+    _make_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding, Report
-from ._common import fix_diffs, ordered, statements_label, status, status_note, summary_line
+from ._common import fix_diffs, headline, ordered, statements_label, status, status_note, summary_line
 
 __all__ = ["format_markdown"]
 
@@ -13,17 +13,33 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+# What Markdown (CommonMark and GitHub's tables) would take for markup and not show as written: code spans,
+# links, HTML tags and entities, strikethrough, cell borders. A backslash before any ASCII punctuation shows
+# it as itself (CommonMark, "Backslash escapes").
+_MARKUP = str.maketrans({mark: "\\" + mark for mark in "\\`[]<&~|"})
+
+
+def _words(text: str) -> str:
+    """Free text (a finding's message, a reason) as Markdown that shows exactly that text, on one line (a
+    line break becomes a space, as it would in a paragraph). ``*`` and ``_`` are escaped only when there
+    are two or more: a lone one emphasises nothing and reads as itself."""
+    shown = text.translate(_MARKUP)
+    for mark in "*_":
+        if text.count(mark) > 1:
+            shown = shown.replace(mark, "\\" + mark)
+    return shown.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
 def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text else f"`` {text} ``"
 
 
 def _details(finding: Finding) -> list[str]:
-    short = finding.message.split(": ", 1)[0]
     lines = ["<details>", f"<summary>{_cell(finding.rule)} · {_cell(finding.resource)} ({finding.id})</summary>", ""]
     lines.append(f"- **{status(finding)}**, severity **{finding.severity.value}**, account "
-                 f"{_code(finding.account or '-')}: {short}")
+                 f"{_code(finding.account or '-')}: {_words(headline(finding))}")
     if finding.accepted:
-        lines.append(f"- {status_note(finding)}")
+        lines.append(f"- {_words(status_note(finding))}")
     if finding.counterexample.principal:
         lines.append(f"- counterexample: {_code(finding.counterexample.in_words())}")
     lines += [f"- also: {_code(c.in_words())}" for c in finding.others]
@@ -53,7 +69,7 @@ def format_markdown(report: Report) -> str:
     for f in findings:
         shown = f.severity.value if not f.accepted else f"~~{f.severity.value}~~"
         lines.append(f"| {shown} | {status(f)} | {_cell(f.rule)} | {_code(_cell(f.resource))} "
-                     f"| {_cell(f.message.split(': ', 1)[0])} | {_code(f.id)} |")
+                     f"| {_words(headline(f))} | {_code(f.id)} |")
     lines += ["", "### Details", ""]
     for finding in findings:
         lines += _details(finding)

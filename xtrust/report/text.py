@@ -5,9 +5,15 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..findings import Report
-from ._common import statements_label, status_note, summary_line
+from ._common import headline, statements_label, status_note, summary_line
 
 __all__ = ["format_text"]
+
+
+def _lines(text: str, indent: str) -> str:
+    """``text`` indented, each line of it, so that a message of several lines stays in its place; nothing else
+    in it changes."""
+    return indent + text.replace("\n", "\n" + indent)
 
 
 def format_text(report: Report) -> str:
@@ -26,7 +32,7 @@ def format_text(report: Report) -> str:
                 tag = ("EXEMPT" if finding.exempt else "SUPPRESSED" if finding.suppressed
                        else finding.severity.value.upper())
                 lines.append(f"    [{tag}] {finding.resource}  (id {finding.id})")
-                lines.append(f"      {finding.message.split(': ', 1)[0]}")
+                lines.append(_lines(headline(finding), "      "))
                 if finding.counterexample.principal:
                     lines.append(f"      proof: {finding.counterexample.in_words()}")
                 for other in finding.others[:3]:
@@ -38,7 +44,7 @@ def format_text(report: Report) -> str:
                 if finding.statements:
                     lines.append(f"      {statements_label(finding)}: {'; '.join(finding.statements)}")
                 if finding.accepted:
-                    lines.append(f"      {status_note(finding)}")
+                    lines.append(_lines(status_note(finding), "      "))
     if report.errors:
         lines += ["", "Incomplete: these could not be checked"]
         lines += [f"  {e.account}: {e.message}" for e in report.errors]
