@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ BAD = [
     ("account-and-newline", ('login: "987654321098"', 'login: "987654321098\\n"'),
      "good.yaml:3: accounts/login: '987654321098\\n' is not a 12-digit account ID"),
     ("bad-project", ('projects: ["123456789012"]', 'projects: ["12345678901x"]'),
-     "accounts/projects: projects must be a list of 12-digit account IDs"),
+     "good.yaml:4: accounts/projects/0: '12345678901x' is not a 12-digit account ID"),
     ("bad-severity", ("severity: high\n    allow:\n      principals", "severity: urgent\n    allow:\n      principals"),
      "good.yaml:8: rule 'trust-only-login-account': rules/0/severity: 'urgent' is not one of"),
     ("bad-check", ("check: role-trust", "check: role-trusts"),
@@ -143,3 +144,142 @@ def test_bad_expiry_date() -> None:
     with pytest.raises(RulesError) as caught:
         parse_rules(text, "d.yaml")
     assert any("rules/0/exemptions/0/expires" in p for p in caught.value.problems)
+
+
+# Each bad file beside every line its error lists, in order: schema errors and the checks the schema cannot state
+# (repeated ids and accounts, impossible dates, the login account as a project) together, each once.
+HEAD = 'version: 1\naccounts:\n  login: "987654321098"\n'
+TRUST = '  - {id: trust, check: role-trust, severity: high, allow: {principals: ["987654321098"]}}\n'
+REPORTS = [
+    ("schema-and-semantic-problems-together", HEAD + """\
+  projects: ["123456789012"]
+rules:
+  - id: a
+    check: role-trust
+    allow: {principals: ["arn:aws:iam::987654321098:root"]}
+  - id: a
+    check: identity-assume
+    severity: high
+    allow: {roles: ["arn:aws:iam::123456789012:role/Admin"]}
+    exemptions:
+      - {resource: "arn:aws:iam::123456789012:role/X", reason: r, expires: "2027-13-45"}
+""", [
+        "f.yaml:6: rule 'a': rules/0: 'severity' is a required property",
+        "f.yaml:9: rule 'a': rules/1/id: this id is used by an earlier rule (rules/0)",
+        "f.yaml:14: rule 'a': rules/1/exemptions/0/expires: '2027-13-45' is not a calendar date (YYYY-MM-DD)",
+    ]),
+    ("project-listed-twice", HEAD + '  projects: ["123456789012", "123456789012"]\nrules:\n' + TRUST, [
+        "f.yaml:4: accounts/projects/1: '123456789012' is listed twice (first at accounts/projects/0)",
+    ]),
+    ("project-listed-twice-on-its-own-line", HEAD + '  projects:\n    - "123456789012"\n    - "123456789012"\nrules:\n' + TRUST, [
+        "f.yaml:6: accounts/projects/1: '123456789012' is listed twice (first at accounts/projects/0)",
+    ]),
+    ("project-three-times-and-the-login-account", HEAD + """\
+  projects: ["987654321098", "123456789012", "123456789012", "123456789012"]
+rules:
+""" + TRUST, [
+        "f.yaml:4: accounts/projects/0: the login account cannot also be a project account",
+        "f.yaml:4: accounts/projects/2: '123456789012' is listed 3 times (first at accounts/projects/1)",
+        "f.yaml:4: accounts/projects/3: '123456789012' is listed 3 times (first at accounts/projects/1)",
+    ]),
+    ("project-not-a-string", HEAD + '  projects: ["123456789012", 1234]\nrules:\n' + TRUST, [
+        "f.yaml:4: accounts/projects/1: 1234 is not a 12-digit account ID (write account IDs in quotes)",
+    ]),
+    ("project-unquoted-and-short", HEAD + '  projects: [123456789012, "12345"]\nrules:\n' + TRUST, [
+        'f.yaml:4: accounts/projects/0: 123456789012 must be a string (quote account IDs: "123456789012")',
+        "f.yaml:4: accounts/projects/1: '12345' is not a 12-digit account ID",
+    ]),
+    ("octal-account", HEAD.replace('"987654321098"', "001234567012") + '  projects: ["123456789012"]\nrules:\n' + TRUST, [
+        "f.yaml:3: accounts/login: 175304202 is not a 12-digit account ID (write account IDs in quotes)",
+    ]),
+    ("no-projects", HEAD + "  projects: []\nrules:\n" + TRUST, [
+        "f.yaml:4: accounts/projects: list at least one project account (or write 'organization')",
+    ]),
+    ("projects-misspelt", HEAD + "  projects: organisation\nrules:\n" + TRUST, [
+        "f.yaml:4: accounts/projects: 'organisation' is neither 'organization' nor a list of 12-digit account IDs (quoted)",
+    ]),
+    ("login-as-project-beside-a-schema-error", HEAD + """\
+  projects: ["123456789012", "987654321098"]
+rules:
+  - {id: trust, check: role-trust, severity: urgent, allow: {principals: ["987654321098"]}}
+""", [
+        "f.yaml:4: accounts/projects/1: the login account cannot also be a project account",
+        "f.yaml:6: rule 'trust': rules/0/severity: 'urgent' is not one of ['info', 'low', 'medium', 'high', 'critical']",
+    ]),
+    ("trust-rule-without-allow", HEAD + '  projects: ["123456789012"]\nrules:\n  - {id: trust, check: role-trust, severity: high}\n', [
+        "f.yaml:6: rule 'trust': rules/0: 'allow' is a required property",
+    ]),
+    ("allow-not-a-mapping-said-once", HEAD + '  projects: ["123456789012"]\nrules:\n  - {id: trust, check: role-trust, severity: high, allow: [x]}\n', [
+        "f.yaml:6: rule 'trust': rules/0/allow: ['x'] is not of type 'object'",
+    ]),
+    ("no-rules", HEAD + '  projects: ["123456789012"]\nrules: []\n', [
+        "f.yaml:5: rules: list at least one rule",
+    ]),
+    ("expiry-forms", HEAD + """\
+  projects: ["123456789012"]
+rules:
+  - id: trust
+    check: role-trust
+    severity: high
+    allow: {principals: ["987654321098"]}
+    exemptions:
+      - {resource: "arn:aws:iam::123456789012:role/A", reason: r, expires: "2027-1-1"}
+      - {resource: "arn:aws:iam::123456789012:role/B", reason: r, expires: 2027-02-29}
+      - {resource: "arn:aws:iam::123456789012:role/C", reason: r, expires: 2027-03-31 12:00:00}
+      - {resource: "arn:aws:iam::123456789012:role/D", reason: r, expires: 20270331}
+      - {resource: "arn:aws:iam::123456789012:role/E", reason: 2027-03-31, expires: "2027-03-31"}
+""", [
+        "f.yaml:11: rule 'trust': rules/0/exemptions/0/expires: '2027-1-1' is not a calendar date (YYYY-MM-DD)",
+        "f.yaml:12: rule 'trust': rules/0/exemptions/1/expires: '2027-02-29' is not a calendar date (YYYY-MM-DD)",
+        "f.yaml:13: rule 'trust': rules/0/exemptions/2/expires: 2027-03-31 12:00:00 is a date and time: give the day alone (YYYY-MM-DD)",
+        "f.yaml:14: rule 'trust': rules/0/exemptions/3/expires: 20270331 is not a calendar date (YYYY-MM-DD)",
+        "f.yaml:15: rule 'trust': rules/0/exemptions/4/reason: 2027-03-31 must be a string (YAML reads it as a date: quote it)",
+    ]),
+    ("malformed-parts-are-reported-not-checked", """\
+version: 1
+accounts: ["987654321098"]
+rules: [1, {id: [x], exemptions: 3}, {id: b, check: role-trust, severity: high, allow: {}, exemptions: [1, {expires: "2027-02-30"}]}, {id: b, exemptions: [{expires: 5}]}]
+""", [
+        "f.yaml:2: accounts: ['987654321098'] is not of type 'object'",
+        "f.yaml:3: rule #1: rules/0: 1 is not of type 'object'",
+        "f.yaml:3: rule #2: rules/1: 'check' is a required property",
+        "f.yaml:3: rule #2: rules/1: 'severity' is a required property",
+        "f.yaml:3: rule #2: rules/1/exemptions: 3 is not of type 'array'",
+        "f.yaml:3: rule #2: rules/1/id: ['x'] is not of type 'string'",
+        "f.yaml:3: rule 'b': rules/2/exemptions/0: 1 is not of type 'object'",
+        "f.yaml:3: rule 'b': rules/2/exemptions/1: 'reason' is a required property",
+        "f.yaml:3: rule 'b': rules/2/exemptions/1: 'resource' is a required property",
+        "f.yaml:3: rule 'b': rules/2/exemptions/1/expires: '2027-02-30' is not a calendar date (YYYY-MM-DD)",
+        "f.yaml:3: rule 'b': rules/3: 'check' is a required property",
+        "f.yaml:3: rule 'b': rules/3: 'severity' is a required property",
+        "f.yaml:3: rule 'b': rules/3/exemptions/0: 'reason' is a required property",
+        "f.yaml:3: rule 'b': rules/3/exemptions/0: 'resource' is a required property",
+        "f.yaml:3: rule 'b': rules/3/exemptions/0/expires: 5 is not a calendar date (YYYY-MM-DD)",
+        "f.yaml:3: rule 'b': rules/3/id: this id is used by an earlier rule (rules/2)",
+    ]),
+    ("unknown-keys-of-any-type", HEAD + '  projects: ["123456789012"]\nrules:\n  - {id: trust, check: role-trust, severity: high, allow: {}, 5: x, colour: red}\n', [
+        "f.yaml:6: rule 'trust': rules/0: unknown keys 5, 'colour'",
+    ]),
+    ("empty-file", "", ["f.yaml: (top level): the file is empty: it needs version, accounts and rules"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in REPORTS], ids=[r[0] for r in REPORTS])
+def test_every_problem_once_in_file_order(text: str, expected: list[str]) -> None:
+    with pytest.raises(RulesError) as caught:
+        parse_rules(text, "f.yaml")
+    assert list(caught.value.problems) == expected
+
+
+def test_an_unquoted_expiry_is_the_date_yaml_reads() -> None:
+    text = GOOD.replace('      services: ["*"]\n', '''      services: ["*"]
+    exemptions:
+      - {resource: "arn:aws:iam::123456789012:role/X", reason: r, expires: 2027-03-31}
+''')
+    assert parse_rules(text, "d.yaml").rules[0].exemptions[0].expires == date(2027, 3, 31)
+
+
+def test_an_empty_allow_list_written_out_allows_nobody() -> None:
+    # A deliberate "trust no one" (say, for roles in scope that must not be assumable): written, not omitted.
+    rules = parse_rules(HEAD + '  projects: ["123456789012"]\nrules:\n  - {id: t, check: role-trust, severity: high, allow: {}}\n')
+    assert rules.rules[0].allow == TrustAllow()

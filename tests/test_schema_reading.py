@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xtrust._schema import verdict
-from xtrust.rules import rules_schema
+from xtrust.errors import RulesError
+from xtrust.rules import parse_rules, rules_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = rules_schema()
@@ -127,6 +128,17 @@ def _mutated(draw: st.DrawFn) -> Any:
 @given(_mutated())
 def test_a_changed_rules_file_is_judged_as_jsonschema_judges_it(document: Any) -> None:
     _agrees(document)
+
+
+@settings(max_examples=300)
+@given(_mutated())
+def test_a_changed_rules_file_is_loaded_or_refused_one_line_a_problem(document: Any) -> None:
+    # The checks the schema cannot state run beside it, on parts it may refuse: they must never raise.
+    try:
+        parse_rules(yaml.safe_dump(document), "m.yaml")
+    except RulesError as refused:
+        assert refused.problems and len(set(refused.problems)) == len(refused.problems)
+        assert all(p.startswith("m.yaml") and "\n" not in p for p in refused.problems), refused.problems
 
 
 @settings(max_examples=300)
