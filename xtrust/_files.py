@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,35 @@ def load_yaml(text: str, source: str, error: Callable[[str], Exception]) -> Any:
     import yaml  # only where a YAML file is read
 
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        try:
+            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except ValueError:
+            # An unquoted date the calendar does not have (2027-02-29) fails PyYAML's making of a date: read the
+            # file again with such a value kept as the text written, for the reader to name with its place.
+            return yaml.load(text, Loader=_text_for_impossible_dates())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(f"{where}: not valid YAML: {problem}") from None
+    except ValueError as exc:
+        raise error(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
+
+
+@lru_cache(maxsize=1)
+def _text_for_impossible_dates() -> Any:
+    """A safe YAML loader that keeps a date or time it cannot make (2027-02-29, 25:00) as the text written."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+    return Loader
 
 
 def _mode_for(target: Path) -> int:

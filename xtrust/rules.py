@@ -190,36 +190,7 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
 
 
 def _load(text: str, source: str) -> Any:
-    def refuse(message: str) -> RulesError:
-        return RulesError(source, [message])
-
-    try:
-        return load_yaml(text, source, refuse)
-    except ValueError:
-        # An unquoted date the calendar does not have (2027-02-29) fails PyYAML's making of a date: read the file
-        # again with such a value kept as its text, to be named with every other problem.
-        import yaml
-
-        try:
-            return yaml.load(text, Loader=_text_for_impossible_dates())
-        except (yaml.YAMLError, ValueError) as exc:
-            raise refuse(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
-
-
-@lru_cache(maxsize=1)
-def _text_for_impossible_dates() -> type[yaml.SafeLoader]:
-    """A safe YAML loader that keeps a date or time it cannot make (2027-02-29, 25:00) as the text written."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-            try:
-                return super().construct_yaml_timestamp(node)
-            except ValueError:
-                return self.construct_scalar(node)
-
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
-    return Loader
+    return load_yaml(text, source, lambda message: RulesError(source, [message]))
 
 
 _KeyPath = tuple[Any, ...]  # a key path inside the document: keys and list indexes

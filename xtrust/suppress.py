@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,8 @@ def _entry(raw: Any, source: str, index: int) -> Suppression:
     if "reason" not in raw:
         raise SuppressionError(f"{where}: 'reason' is required: say why the finding is accepted")
     expires = raw.get("expires")
+    if isinstance(expires, datetime):
+        raise SuppressionError(f"{where}/expires: {expires} is a date and time: give the day alone (YYYY-MM-DD)")
     if isinstance(expires, date):
         day = expires
     elif isinstance(expires, str):

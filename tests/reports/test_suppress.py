@@ -102,6 +102,9 @@ BAD = [
     ("suppressions:\n  - {id: a, reason: r, expires: '2026-02-30'}", "is not a calendar date"),
     ("suppressions:\n  - {id: a, rule: x, reason: r, expires: 2026-01-01}", "suppressions/0/rule: only with"),
     ("suppressions:\n  - {id: a, reason: r, expires: 2026-01-01, until: 2027-01-01}", "unknown key(s) 'until'"),
+    # unquoted, which YAML reads as a date: one the calendar does not have, and a date and time
+    ("suppressions:\n  - {id: a, reason: r, expires: 2027-02-29}", "'2027-02-29' is not a calendar date"),
+    ("suppressions:\n  - {id: a, reason: r, expires: 2027-01-01 10:00:00}", "is a date and time: give the day alone"),
 ]
 
 
@@ -113,8 +116,8 @@ def test_malformed_files_are_rejected_with_the_place(text: str, message: str) ->
     assert str(caught.value).startswith("s.yaml")
 
 
-@pytest.mark.parametrize(("text", "message"), [BAD[0], BAD[11], ("\xff\xfe", "not UTF-8")],
-                         ids=["yaml", "date", "encoding"])
+@pytest.mark.parametrize(("text", "message"), [BAD[0], BAD[11], BAD[-2], BAD[-1], ("\xff\xfe", "not UTF-8")],
+                         ids=["yaml", "date", "impossible-date", "date-and-time", "encoding"])
 def test_cli_malformed_suppression_file_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                              text: str, message: str) -> None:
     path = tmp_path / "s.yaml"
