@@ -46,6 +46,7 @@ from .callers import (
 from .conditions import _date, evaluate_condition
 from .errors import InputError
 from .model import (
+    RESOURCE_ACCOUNT,
     Effect,
     Policy,
     PolicyInput,
@@ -236,7 +237,8 @@ def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None, *,
     Derived keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
     aws:CurrentTime and aws:EpochTime (the second of ``now``, by default the current time), and
     aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username (IAM users only),
-    aws:PrincipalIsAWSService and aws:PrincipalServiceName (service principals). Keys are lower-cased,
+    aws:PrincipalIsAWSService and aws:PrincipalServiceName (service principals); aws:ResourceAccount comes
+    from the resource when a policy reads it (:func:`decide`). Keys are lower-cased,
     since condition keys match case-insensitively. A key supplied as None is removed. When one of the two
     clock keys is supplied as one time, the other follows it: they are one clock.
     """
@@ -492,14 +494,24 @@ def _side(
     denies: list[StatementRef] = []
     for policy in policies:
         substitute = policy.substitutes_variables
+        ctx = context
+        if RESOURCE_ACCOUNT not in context and policy.reads_resource_account:
+            ctx = {**context, RESOURCE_ACCOUNT: (_resource_account(resource),)}
         for statement in policy.statements:
-            via = _statement_applies(statement, caller, action, resource, context, substitute, trust)
+            via = _statement_applies(statement, caller, action, resource, ctx, substitute, trust)
             if via is Match.NONE:
                 continue
             ref = StatementRef(policy.source or name, statement.index, statement.sid, statement.effect,
                                statement.pointer, statement, via)
             (denies if statement.effect is Effect.DENY else allows).append(ref)
     return SideDecision(name, tuple(allows), tuple(denies))
+
+
+def _resource_account(resource: str) -> str:
+    """The account part of a resource ARN (aws:ResourceAccount): the role's account; empty for a resource
+    that is no ARN."""
+    parts = resource.split(":", 5)
+    return parts[4] if len(parts) == 6 else ""
 
 
 # --- deciding -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .conditions import Operator, parse_operator
 from .errors import PolicyError
 
 __all__ = [
+    "RESOURCE_ACCOUNT",
     "VERSION_2008",
     "VERSION_2012",
     "Condition",
@@ -46,6 +47,9 @@ __all__ = [
 
 VERSION_2012 = "2012-10-17"
 VERSION_2008 = "2008-10-17"
+# The account that owns the resource: for sts:AssumeRole, the role's. AWS sets it in the request context
+# (reference_policies_condition-keys, aws:ResourceAccount); the evaluator takes it from the role's ARN.
+RESOURCE_ACCOUNT = "aws:resourceaccount"
 _VERSIONS = (VERSION_2012, VERSION_2008)
 
 _POLICY_KEYS = ("Version", "Id", "Statement")
@@ -247,6 +251,20 @@ class Policy:
         """Whether a statement has a Resource or NotResource element: in a trust policy, the verdict then
         depends on which role it is attached to."""
         return any(s.resource is not None or s.not_resource is not None for s in self.statements)
+
+    @cached_property
+    def reads_resource_account(self) -> bool:
+        """Whether a condition reads aws:ResourceAccount, as its key or through a policy variable, or a Resource
+        or NotResource names it as a variable: the evaluator then takes it from the resource's ARN."""
+        for statement in self.statements:
+            texts = [v for items in (statement.resource, statement.not_resource) if items for v in items.values]
+            for condition in statement.conditions:
+                if condition.key_lower == RESOURCE_ACCOUNT:
+                    return True
+                texts += condition.values
+            if any(RESOURCE_ACCOUNT in text.lower() for text in texts if "${" in text):
+                return True
+        return False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

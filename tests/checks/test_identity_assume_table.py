@@ -207,6 +207,17 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     # A tag may take the allowed role's name, and no other name reaches a role.
     ("tag-variable-inside-allow-list", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}",
                                                   condition={"StringEquals": {"aws:PrincipalTag/team": "Admin"}}))], None),
+    # aws:ResourceAccount is the role's account, which AWS sets: a guard on it holds
+    ("guard-outside-resource-account", [doc(allow("arn:aws:iam::*:role/Admin"),
+                                            deny("*", condition={"StringNotEquals": {"aws:ResourceAccount": D}}))], None),
+    ("resource-account-never-the-roles", [doc(allow(f"arn:aws:iam::{D}:role/*",
+                                                    condition={"StringEquals": {"aws:ResourceAccount": X}}))], None),
+    ("resource-account-of-another", [doc(allow("arn:aws:iam::*:role/*",
+                                               condition={"StringEquals": {"aws:ResourceAccount": X}}))], f"{X}:role/"),
+    ("resource-account-like-project", [doc(allow("*", condition={"StringLike": {"aws:ResourceAccount": "1234*"}}))],
+     f"{D}:role/"),
+    ("resource-account-the-callers", [doc(allow("*", condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}))], f"{L}:role/"),
 ]
 
 

@@ -1,12 +1,16 @@
 """identity-assume across groups and their members: what a user reaches through its groups is reported on
-the group; a grant that only some members can use (a condition on aws:username) is still found; a group's
-own allow-list additions apply to its members."""
+the group; a grant that only some members can use (a condition on aws:username) is found on the group,
+whoever its members are today, with a member its conditions name; a group's own allow-list additions apply
+to its members."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from xtrust.checks import check_account
+import pytest
+
+from xtrust import can_assume
+from xtrust.checks import LOGIN_TRUST, check_account
 from xtrust.rules import parse_rules
 from xtrust.snapshot import parse_snapshot
 
@@ -48,12 +52,15 @@ def test_grants_through_groups_are_reported_on_the_group_once() -> None:
     assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}
 
 
-def test_a_grant_only_one_member_can_use_is_found_through_that_member() -> None:
+def test_a_grant_only_one_member_can_use_is_found_on_the_group_with_that_member() -> None:
     only_bob = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
                 "Condition": {"StringEquals": {"aws:username": "bob"}}}
-    data = {"GroupDetailList": [group("Ops", only_bob)],
-            "UserDetailList": [user("ann", ["Ops"]), user("bob", ["Ops"])]}
-    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:user/bob",)}
+    for members in (["ann", "bob"], ["ann"], []):  # bob a member, not yet, or nobody: the grant is the group's
+        data = {"GroupDetailList": [group("Ops", only_bob)],
+                "UserDetailList": [user(name, ["Ops"]) for name in members]}
+        found, _, _ = check_account(parse_rules(RULES), parse_snapshot(data, "login.json"))
+        assert [(f.resource, f.subjects, f.counterexample.principal) for f in found] == [
+            (f"arn:aws:iam::{L}:group/Ops", (f"arn:aws:iam::{L}:group/Ops",), f"arn:aws:iam::{L}:user/bob")]
 
 
 def test_a_groups_allow_list_additions_hold_for_its_members() -> None:
@@ -110,10 +117,37 @@ def test_conditions_of_a_document_that_stays_inside_the_list_do_not_cut_the_verd
         (f"arn:aws:iam::{L}:group/Ops", f"arn:aws:iam::{D}:role/Other")]
 
 
-def test_a_deny_that_spares_one_member_is_found_through_that_member() -> None:
+def test_a_deny_that_spares_one_member_is_found_on_the_group() -> None:
     wide = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
     guard_but_bob = {"Effect": "Deny", "Action": "sts:AssumeRole", "NotResource": f"arn:aws:iam::{D}:role/Admin",
                      "Condition": {"StringNotEquals": {"aws:username": "bob"}}}
     data = {"GroupDetailList": [group("Ops", wide, guard_but_bob)],
             "UserDetailList": [user("ann", ["Ops"]), user("bob", ["Ops"])]}
-    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:user/bob",)}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}
+
+
+@pytest.mark.parametrize(("condition", "member"), [
+    ({"StringEquals": {"aws:username": "any"}}, "user/any"),
+    ({"StringEquals": {"aws:username": "bob"}}, "user/bob"),
+    ({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/b*"}}, "user/b"),
+    ({"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/team/bob"}}, "user/team/bob"),
+    ({"StringNotLike": {"aws:username": ["a*", "x*", "q*", "Z*", "m*"]}}, "user/"),
+    ({"StringEquals": {"aws:username": "b*"}}, None),  # no user is named "b*"
+    ({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:user/bob"}}, None),  # not a member's account
+    ({"StringLike": {"aws:username": "*"}, "StringNotLike": {"aws:username": "*"}}, None),
+])
+def test_a_groups_verdict_does_not_depend_on_whether_its_conditions_name_the_fresh_member(
+        condition: dict[str, Any], member: str | None) -> None:
+    """A group stands for whoever is made a member: each member its conditions name, or a fresh one they
+    leave out, whatever name the fresh member happens to have."""
+    grant = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*", "Condition": condition}
+    found, _, _ = check_account(parse_rules(RULES), parse_snapshot({"GroupDetailList": [group("Ops", grant)]}, "login.json"))
+    if member is None:
+        assert found == []
+        return
+    assert [f.resource for f in found] == [f"arn:aws:iam::{L}:group/Ops"]
+    principal = found[0].counterexample.principal
+    assert principal.startswith(f"arn:aws:iam::{L}:{member}"), principal
+    assert can_assume(principal, found[0].counterexample.resource, trust_policy=LOGIN_TRUST(L),
+                      identity_policies=[{"Version": "2012-10-17", "Statement": [grant]}],
+                      context=dict(found[0].counterexample.context))

@@ -52,6 +52,7 @@ def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict
 LOGIN = {"AWS": f"arn:aws:iam::{L}:root"}
 STAR = {"AWS": "*"}
 FEDERATED_ONLY = TrustAllow(principals=(f"arn:aws:iam::{L}:root",), services=())
+CI_ROLES = TrustAllow(principals=(f"arn:aws:iam::{L}:role/ci/*", f"arn:aws:iam::{L}:role/team/Deployer"), services=())
 
 # (id, document, allow-list override or None, expected: None = compliant, else a needle that must appear in
 #  some counterexample principal: an account ID, "amazonaws.com", "saml-provider", …)
@@ -254,6 +255,41 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
     # Only a principal named in the policy, with the variable left to the evaluator: the login account's.
     ("login-with-tag-equals-username", doc(allow(LOGIN, condition={
         "StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}})), None, None),
+    # --- account conditions that also catch the stranger (555555555555) and the project account --------
+    ("star-principal-account-not-like-stranger-or-project", doc(allow(STAR, condition={
+        "StringNotLike": {"aws:PrincipalAccount": ["5*", "1*"]}})), None, "444444444444"),
+    ("star-for-any-value-principal-account-not-like", doc(allow(STAR, condition={
+        "ForAnyValue:StringNotLike": {"aws:PrincipalAccount": ["5*", "1*"]}})), None, "444444444444"),
+    ("star-denied-accounts-like-stranger-and-project", doc(allow(STAR), deny(STAR, condition={
+        "StringLike": {"aws:PrincipalAccount": ["5*", "4*", "1*"]}})), None, "333333333333"),
+    ("star-denied-every-fresh-first-digit", doc(allow(STAR), deny(STAR, condition={
+        "StringLike": {"aws:PrincipalAccount": [f"{d}*" for d in "1234567890"]}})), None, None),
+    ("star-principal-account-at-least-login", doc(allow(STAR, condition={
+        "NumericGreaterThanEquals": {"aws:PrincipalAccount": L}})), None, "987654321099"),
+    ("star-principal-account-below-a-number", doc(allow(STAR, condition={
+        "NumericLessThan": {"aws:PrincipalAccount": "100000000000"}})), None, "099999999999"),
+    ("star-principal-account-numerically-login", doc(allow(STAR, condition={
+        "NumericEquals": {"aws:PrincipalAccount": L}})), None, None),
+    # --- aws:ResourceAccount: AWS sets it to the role's account -------------------------------------
+    ("star-resource-account-of-another", doc(allow(STAR, condition={
+        "StringEquals": {"aws:ResourceAccount": X}})), None, None),
+    ("star-resource-account-of-the-role", doc(allow(STAR, condition={
+        "StringEquals": {"aws:ResourceAccount": D}})), None, "555555555555"),
+    ("login-denied-outside-the-role-account", doc(allow(LOGIN), deny(STAR, condition={
+        "StringNotEquals": {"aws:ResourceAccount": D}})), None, None),
+    ("star-same-account-as-the-role", doc(allow(STAR, condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}})), None, f"arn:aws:iam::{D}:"),
+    ("star-resource-account-from-principal-tag", doc(allow(STAR, condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalTag/account}"}})), None, "555555555555"),
+    # --- an allow list's role pattern covers the roles its ARN pattern matches, path included ---------
+    ("login-role-outside-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/Build"})), CI_ROLES, ":role/Build"),
+    ("login-role-under-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/ci/Build"})), CI_ROLES, None),
+    ("star-role-names-like-c", doc(allow(STAR, condition={
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:role/c*"}})), CI_ROLES, ":role/c"),
+    ("star-roles-under-allowed-path", doc(allow(STAR, condition={
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{L}:role/ci/*"}})), CI_ROLES, None),
+    ("login-session-of-a-role-the-list-names", doc(allow({"AWS": f"arn:aws:sts::{L}:assumed-role/Deployer/s"})),
+     CI_ROLES, None),
 ]
 
 

@@ -120,6 +120,12 @@ CONDITION_BLOCKS: tuple[dict[str, Any], ...] = (
     {"ForAllValues:StringLike": {"aws:CalledVia": "a*"}},
     {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}},
     {"StringEquals": {"sts:RoleSessionName": "${aws:username}"}},
+    {"StringNotLike": {"aws:PrincipalAccount": ["5*", "1*"]}},
+    {"NumericGreaterThanEquals": {"aws:PrincipalAccount": L}},
+    {"StringEquals": {"aws:ResourceAccount": D}},
+    {"StringNotEquals": {"aws:ResourceAccount": D}},
+    {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}},
+    {"StringEquals": {"aws:username": "bob"}},
 )
 conditions = st.sampled_from(CONDITION_BLOCKS)
 

@@ -41,6 +41,7 @@ from ..representatives import (
     clock_readings,
     context_count,
     contexts,
+    member_candidates,
     resource_role_names,
     role_arn_prefix,
     role_arns,
@@ -512,15 +513,26 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     if _reports_nothing(principal, grants, memo.weigh(grants, allow_roles), caller_arn, collector, now):
         return
     specific = any(memo.names_the_caller(g.document) for g in grants)
-    # A user's counterexamples name the user; a group's name a fresh member, the same for every group.
-    key = (tuple(id(g.document) for g in grants), allow_roles,
-           caller_arn if specific or isinstance(principal, User) else "")
-    verdict = cache.get(key)
-    if verdict is None:
-        labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
-        verdict = assume_violations(labelled, caller_arn, allow_roles, known_accounts=known, now=now, memo=memo)
-        cache[key] = verdict
-    if verdict.truncated:
+    # A user's counterexamples name the user; a group's name a fresh member, the same for every group, or,
+    # when who the caller is matters, each member the documents' conditions name, made a member or not.
+    members = [caller_arn]
+    if specific and isinstance(principal, Group):
+        members = member_candidates([g.document for g in grants], account.id)
+    truncated = False
+    verdict = AssumeVerdict()
+    for member in members:
+        key = (tuple(id(g.document) for g in grants), allow_roles,
+               member if specific or isinstance(principal, User) else "")
+        known_verdict = cache.get(key)
+        if known_verdict is None:
+            labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
+            known_verdict = cache[key] = assume_violations(labelled, member, allow_roles, known_accounts=known,
+                                                           now=now, memo=memo)
+        verdict = known_verdict
+        truncated = truncated or verdict.truncated
+        if verdict.violations:
+            break
+    if truncated:
         collector.truncated(principal.arn, "identity policy")
     if not verdict.violations:
         return

@@ -93,9 +93,13 @@ def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Viola
     ARN (_witness.role_witness) of such an account that its conditions on aws:PrincipalArn and
     aws:PrincipalAccount admit, that the Deny statements on everyone spare (_deny_limits) and that the allow
     list leaves out. The fresh names of the representatives ("any") can fall under conditions on
-    aws:PrincipalArn (``ArnNotLike arn:aws:iam::*:*/a*``) when other names do not; without one, they serve."""
-    if not any(c.key_lower == "aws:principalarn" for s in trust.statements for c in s.conditions):
-        return []  # nothing tells names apart: the representatives' fresh names serve
+    aws:PrincipalArn (``ArnNotLike arn:aws:iam::*:*/a*``) when other names do not, and their accounts under
+    conditions on aws:PrincipalAccount (``StringNotLike aws:PrincipalAccount ["5*", "1*"]``, which leaves out
+    the stranger 555555555555 and the project account) when other accounts do not; without such conditions,
+    they serve."""
+    if not any(c.key_lower in ("aws:principalarn", "aws:principalaccount")
+               for s in trust.statements for c in s.conditions):
+        return []  # nothing tells callers apart: the representatives' fresh names and accounts serve
     granted = {ref.index for violation in found for ref in violation.allows}
     denied = _deny_limits(trust)
     if denied is None:

@@ -11,7 +11,8 @@ Condition keys fall into three kinds
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
 
 - keys that name the principal (aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username,
-  aws:userid, aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller;
+  aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller; and
+  aws:ResourceAccount, fixed by the role (the evaluator takes it from the role's ARN);
 - keys present only in service-to-service calls (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID…):
   absent for IAM callers, chosen freely for service callers;
 - everything else — aws:userid (a unique ID names no account), aws:SourceIp, MFA, sts:ExternalId,
@@ -37,7 +38,7 @@ from .contexts import (
     context_count,
     contexts,
 )
-from .principals import allowed_principal, trust_candidates
+from .principals import allowed_principal, member_candidates, trust_candidates
 from .roles import (
     RoleMentions,
     resource_role_names,
@@ -64,6 +65,7 @@ __all__ = [
     "context_count",
     "contexts",
     "fresh_account",
+    "member_candidates",
     "resource_role_names",
     "role_arn_prefix",
     "role_arns",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .._frozen import frozen
-from .._glob import has_wildcard
+from .._glob import glob_match, has_wildcard
 from ..callers import Caller, is_account_id
+from ..conditions import _number
 from ..model import Condition, Policy
 
 __all__ = [
@@ -23,6 +24,10 @@ __all__ = [
 ]
 
 FRESH = "xtrust-fresh"
+# Keys whose value is an account ID, and keys whose value is an ARN with one: what they are compared with
+# names accounts a request can come from or go to.
+ACCOUNT_KEYS = ("aws:principalaccount", "aws:sourceaccount", "aws:resourceaccount")
+ARN_KEYS = ("aws:principalarn", "aws:sourcearn")
 ARN_PARTS = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
 
 
@@ -36,11 +41,13 @@ class Candidate:
 
 @dataclass
 class Constants:
-    """Everything a set of policies mentions that can tell requests apart."""
+    """Everything a set of policies mentions that can tell requests apart: the accounts (patterns
+    instantiated), the conditions, the resources, and the account patterns a fresh account must stay out of."""
 
     accounts: set[str]
     conditions: list[Condition]
     resources: list[str]
+    patterns: set[str] = field(default_factory=set)
 
     def keys(self) -> list[str]:
         return sorted({c.key_lower for c in self.conditions})
@@ -59,28 +66,57 @@ def collect_constants(policies: Iterable[Policy]) -> Constants:
             for items in (statement.resource, statement.not_resource):
                 resources.extend(items.values if items else ())
             conditions.extend(statement.conditions)
+    patterns: set[str] = set()
     for condition in conditions:
-        if condition.key_lower in ("aws:principalaccount", "aws:sourceaccount"):
+        if condition.key_lower in ACCOUNT_KEYS:
             accounts.update(instantiate_accounts(condition.values))
-        elif condition.key_lower in ("aws:principalarn", "aws:sourcearn"):
+            patterns.update(v for v in condition.values if has_wildcard(v))
+            if condition.operator.base.name.startswith("Numeric"):
+                accounts.update(_numeric_accounts(condition.values))
+        elif condition.key_lower in ARN_KEYS:
             for value in condition.values:
                 parts = ARN_PARTS.match(value)
                 if parts:
                     accounts.update(instantiate_accounts([parts.group(4)]))
+                    if has_wildcard(parts.group(4)):
+                        patterns.add(parts.group(4))
     for resource in resources:
         parts = ARN_PARTS.match(resource)
         if parts:
             accounts.update(instantiate_accounts([parts.group(4)]))
-    return Constants(accounts, conditions, resources)
+    return Constants(accounts, conditions, resources, patterns)
 
 
-def fresh_account(used: Iterable[str]) -> str:
-    """An account ID that appears nowhere in the policies or rules: a stranger."""
+def fresh_account(used: Iterable[str], avoid: Iterable[str] = ()) -> str:
+    """An account ID that appears nowhere in the policies or rules, and that none of the account patterns
+    ``avoid`` matches (``StringNotLike aws:PrincipalAccount "5*"``): a stranger. When every account tried is
+    caught by a pattern, the first one not used: the exact searches (_witness) look for the rest."""
     taken = set(used)
+    patterns = [p for p in avoid if p]
+    if patterns:
+        for first in "5432167890":
+            number = int(first * 12)
+            for text in (f"{n:012d}" for n in range(number, number + 16)):
+                if text not in taken and not any(glob_match(p, text) for p in patterns):
+                    return text
     number = 555555555555
     while str(number) in taken:
         number += 1
     return str(number)
+
+
+def _numeric_accounts(values: Iterable[str]) -> set[str]:
+    """The account IDs a Numeric operator tells apart around each of ``values``: the whole number at or
+    below it, the one below that and the one above (``NumericLessThan aws:PrincipalAccount 100000000000``
+    lets 099999999999 in), those that twelve digits can write."""
+    out: set[str] = set()
+    for value in values:
+        number = _number(value)
+        if number is None or not -1 <= number <= 10 ** 12:  # no account around it
+            continue
+        whole = int(number.to_integral_value(rounding="ROUND_FLOOR"))
+        out.update(f"{n:012d}" for n in (whole - 1, whole, whole + 1) if 0 <= n < 10 ** 12)
+    return out
 
 
 def instantiate_accounts(patterns: Iterable[str]) -> set[str]:

@@ -27,7 +27,7 @@ from ..evaluate import (
     iso_second,
     second_of,
 )
-from ..model import Condition
+from ..model import RESOURCE_ACCOUNT, Condition
 from ._constants import FRESH, fresh_account, instantiate
 
 if TYPE_CHECKING:
@@ -362,9 +362,10 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
     """The free keys the conditions read (sorted), each as the policy spells it, and the values a caller
     could choose for each (absent last; a clock key is never absent)."""
     by_key: dict[str, list[Condition]] = {}
+    fixed = RESOURCE_ACCOUNT if not _resource_account_free(conditions) else ""  # taken from the role's ARN
     for condition in conditions:
         key = condition.key_lower
-        if key in PRINCIPAL_KEYS:
+        if key in PRINCIPAL_KEYS or key == fixed:
             continue
         if key in SERVICE_CALL_KEYS and caller.is_iam:
             continue  # present only when a service calls on someone's behalf
@@ -375,10 +376,29 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
     choices = [_key_values(key, clock if key in TIME_KEYS else by_key[key], now) for key in keys]
     links = [(condition.key_lower, variable) for condition in conditions for value in condition.values
              for variable in _VARIABLE.findall(value)
-             if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)]
+             if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)
+             and fixed not in (condition.key_lower, _variable_key(variable).lower())]
     if not links:
         return keys, spelling, choices
     return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller, clock, now)
+
+
+def _resource_account_free(conditions: Sequence[Condition]) -> bool:
+    """Whether aws:ResourceAccount is compared with a key the caller sets (``${aws:PrincipalTag/account}``, or a
+    tag equal to ``${aws:ResourceAccount}``). The evaluator takes it from the role's ARN, and compares it
+    exactly with the keys AWS sets (``${aws:PrincipalAccount}``); but a key the caller sets must be able to take
+    its value, which the representatives cannot lend it without the role: then it is let take any value, as a
+    key the caller sets (:func:`_linked`), a verdict that may flag, never one that misses."""
+    for condition in conditions:
+        for value in condition.values:
+            for variable in _VARIABLE.findall(value):
+                read = _variable_key(variable).lower()
+                if condition.key_lower == RESOURCE_ACCOUNT and read != RESOURCE_ACCOUNT and caller_sets(variable):
+                    return True
+                if read == RESOURCE_ACCOUNT and condition.key_lower != RESOURCE_ACCOUNT and caller_sets(
+                        condition.key_lower):
+                    return True
+    return False
 
 
 def _beside(clock_key: str, value: str) -> list[str]:

@@ -4,10 +4,12 @@ whether a rule's allow list admits a caller."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
-from .._glob import glob_match
+from .._glob import glob_match, has_wildcard
 from ..callers import (
     ASSUME_ROLE,
     ASSUME_ROLE_WITH_SAML,
@@ -23,6 +25,7 @@ from ._constants import ARN_PARTS, Candidate, collect_constants, fresh_account, 
 
 __all__ = [
     "allowed_principal",
+    "member_candidates",
     "trust_candidates",
 ]
 
@@ -40,7 +43,7 @@ def trust_candidates(
     ``aws:PrincipalArn`` conditions name (patterns instantiated)."""
     constants = collect_constants([trust])
     accounts = sorted(constants.accounts | set(known_accounts) | {project_account})
-    stranger = fresh_account(accounts)
+    stranger = fresh_account(accounts, constants.patterns)
     seen: set[tuple[str, str]] = set()
     out: list[Candidate] = []
 
@@ -82,6 +85,49 @@ def trust_candidates(
         add(f"arn:aws:iam::{stranger}:saml-provider/any", ASSUME_ROLE_WITH_SAML)
         add("any.example.com", ASSUME_ROLE_WITH_WEB_IDENTITY)
     return out
+
+
+_USER_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")  # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
+_FRESH_MEMBERS = ("any", "xtrust-member", "q", "Z0", "member+1", "m@example.com")
+
+
+def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
+    """Users of ``account`` whose decisions cover every member a group can have, for documents whose verdict
+    depends on who the caller is (a condition on aws:username or aws:PrincipalArn): a fresh member
+    ("any"), each user the conditions name (patterns instantiated, paths kept), and a member none of their
+    patterns matches ("any" itself, unless a pattern does). A group's grant to "bob" alone is a grant to
+    whoever is made a member under that name, member today or not."""
+    prefix = f"arn:aws:iam::{account}:user/"
+    arns = [prefix + "any"]
+    names: list[str] = []  # aws:username values, patterns included
+    patterns: list[str] = []  # aws:PrincipalArn values
+    for policy in policies:
+        for statement in policy.statements:
+            for condition in statement.conditions:
+                values = [v for v in condition.values if "${" not in v]
+                if condition.key_lower == "aws:username":
+                    names += values
+                    arns += [prefix + instantiate(value, star, single) for value in values
+                             for star, single in (("any", "z"), ("", "0"))]
+                elif condition.key_lower == "aws:principalarn":
+                    patterns += values
+                    arns += [arn for value in values for arn in _instantiate_arns(value, [account])]
+    if names or patterns:
+        fresh = next((name for name in _fresh_members() if not any(glob_match(n, name) for n in names)
+                      and not any(glob_match(p, prefix + name) for p in patterns)), None)
+        if fresh is not None:
+            arns.append(prefix + fresh)
+    return [arn for arn in dict.fromkeys(arns)
+            if arn.startswith(prefix) and _USER_NAME.fullmatch(arn.rsplit("/", 1)[1])]
+
+
+def _fresh_members() -> Iterator[str]:
+    """User names to try for a member no pattern matches: a few unlike each other, then every name of one
+    and two characters."""
+    yield from _FRESH_MEMBERS
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-"
+    yield from alphabet
+    yield from ("".join(pair) for pair in itertools.product(alphabet, repeat=2))
 
 
 def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
@@ -128,10 +174,19 @@ def allowed_principal(caller: Caller, entries: Iterable[str], services: Sequence
             if glob_match(entry, caller.session_arn or caller.arn):
                 return True
         elif ":role/" in entry and caller.kind is CallerKind.ROLE_SESSION:
-            name = entry.rsplit("/", 1)[1]
-            if entry.split(":")[4] == caller.account and (glob_match(name, caller.name) or
-                                                           glob_match(entry, caller.principal_arn)):
+            if entry.split(":")[4] == caller.account and _covers_role(entry, caller):
                 return True
         elif ":user/" in entry and caller.kind is CallerKind.USER and glob_match(entry, caller.principal_arn):
             return True
     return False
+
+
+def _covers_role(entry: str, caller: Caller) -> bool:
+    """Whether a role entry of an allow list covers a session of the caller's role (of the entry's account).
+    An entry without wildcards names one role, and a role's name is unique in its account whatever its path
+    (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so the name decides: a session's
+    ARN does not show the path. A pattern (``role/ci/*``) covers the roles whose ARN, path included, it
+    matches: a role named elsewhere in the account (``role/Build``) is not under ``/ci/``."""
+    if not has_wildcard(entry):
+        return entry.rsplit("/", 1)[1] == caller.name
+    return glob_match(entry, caller.principal_arn)
