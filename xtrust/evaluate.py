@@ -495,7 +495,7 @@ def _side(
     for policy in policies:
         substitute = policy.substitutes_variables
         ctx = context
-        if RESOURCE_ACCOUNT not in context and policy.reads_resource_account:
+        if policy.reads_resource_account and RESOURCE_ACCOUNT not in context:
             ctx = {**context, RESOURCE_ACCOUNT: (_resource_account(resource),)}
         for statement in policy.statements:
             via = _statement_applies(statement, caller, action, resource, ctx, substitute, trust)

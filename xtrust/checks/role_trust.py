@@ -97,9 +97,8 @@ def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Viola
     conditions on aws:PrincipalAccount (``StringNotLike aws:PrincipalAccount ["5*", "1*"]``, which leaves out
     the stranger 555555555555 and the project account) when other accounts do not; without such conditions,
     they serve."""
-    if not any(c.key_lower in ("aws:principalarn", "aws:principalaccount")
-               for s in trust.statements for c in s.conditions):
-        return []  # nothing tells callers apart: the representatives' fresh names and accounts serve
+    if not any(_tells_callers_apart(c) for s in trust.statements for c in s.conditions):
+        return []  # the representatives' fresh names and accounts serve
     granted = {ref.index for violation in found for ref in violation.allows}
     denied = _deny_limits(trust)
     if denied is None:
@@ -125,6 +124,15 @@ def _missed_callers(trust: Policy, entries: Sequence[str], found: Sequence[Viola
             if witness is not None and witness not in out:
                 out.append(witness)
     return out
+
+
+def _tells_callers_apart(condition: Condition) -> bool:
+    """Whether a condition can tell apart callers the representatives do not: one on aws:PrincipalArn (names,
+    paths), or a pattern on aws:PrincipalAccount. Account IDs written out each have their own callers among
+    the representatives, and the stranger's account is none of them."""
+    if condition.key_lower == "aws:principalarn":
+        return True
+    return condition.key_lower == "aws:principalaccount" and any(map(has_wildcard, condition.values))
 
 
 _Limits = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]

@@ -391,6 +391,8 @@ def _resource_account_free(conditions: Sequence[Condition]) -> bool:
     key the caller sets (:func:`_linked`), a verdict that may flag, never one that misses."""
     for condition in conditions:
         for value in condition.values:
+            if "${" not in value:
+                continue
             for variable in _VARIABLE.findall(value):
                 read = _variable_key(variable).lower()
                 if condition.key_lower == RESOURCE_ACCOUNT and read != RESOURCE_ACCOUNT and caller_sets(variable):
