@@ -151,3 +151,20 @@ def test_a_groups_verdict_does_not_depend_on_whether_its_conditions_name_the_fre
     assert can_assume(principal, found[0].counterexample.resource, trust_policy=LOGIN_TRUST(L),
                       identity_policies=[{"Version": "2012-10-17", "Statement": [grant]}],
                       context=dict(found[0].counterexample.context))
+
+
+def test_an_attached_policy_the_data_cannot_check_is_a_note_saying_why() -> None:
+    """A policy missing from the account data, and one whose versions are missing, leave the group unchecked:
+    each says so, and which."""
+    missing, empty = f"arn:aws:iam::{L}:policy/Gone", f"arn:aws:iam::{L}:policy/NoVersions"
+    ops = {"GroupName": "Ops", "Path": "/", "Arn": f"arn:aws:iam::{L}:group/Ops",
+           "AttachedManagedPolicies": [{"PolicyName": "Gone", "PolicyArn": missing},
+                                       {"PolicyName": "NoVersions", "PolicyArn": empty}]}
+    data = {"GroupDetailList": [ops], "Policies": [
+        {"PolicyName": "NoVersions", "Arn": empty, "DefaultVersionId": "v1", "AttachmentCount": 1,
+         "PolicyVersionList": []}]}
+    found, notes, _ = check_account(parse_rules(RULES), parse_snapshot(data, "login.json"))
+    assert found == []
+    assert notes == [f"arn:aws:iam::{L}:group/Ops: attached {missing} is not in the account data; it cannot be checked",
+                     f"arn:aws:iam::{L}:group/Ops: attached {empty} has no default version in the account data; "
+                     "it cannot be checked"]

@@ -506,7 +506,9 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
     # rest say). So groups that share what matters share one verdict.
     grants, missing = memo.grants(account, principal, allow_roles)
     for arn in missing:
-        collector.notes.append(f"{principal.arn}: attached {arn} is not in the account data; it cannot be checked")
+        what = "is not in the account data" if account.policies.get(arn) is None else \
+            "has no default version in the account data"
+        collector.notes.append(f"{principal.arn}: attached {arn} {what}; it cannot be checked")
     if not grants:
         return
     caller_arn = principal.arn if isinstance(principal, User) else f"arn:aws:iam::{account.id}:user/any"
