@@ -231,14 +231,15 @@ def _clock(now: datetime) -> tuple[tuple[str, tuple[str]], ...]:
 
 
 def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None, *,
-                  now: datetime | None = None) -> dict[str, tuple[str, ...]]:
+                  now: datetime | None = None, resource: str | None = None) -> dict[str, tuple[str, ...]]:
     """The request context: keys derived from the caller and the clock, overridden by what the caller supplies.
 
     Derived keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
     aws:CurrentTime and aws:EpochTime (the second of ``now``, by default the current time), and
     aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalType, aws:username (IAM users only),
-    aws:PrincipalIsAWSService and aws:PrincipalServiceName (service principals); aws:ResourceAccount comes
-    from the resource when a policy reads it (:func:`decide`). Keys are lower-cased,
+    aws:PrincipalIsAWSService and aws:PrincipalServiceName (service principals); aws:ResourceAccount, the
+    account of the ``resource`` ARN when it is given (else the evaluator takes it from the request's resource
+    when a policy reads it: :func:`_side`). Keys are lower-cased,
     since condition keys match case-insensitively. A key supplied as None is removed. When one of the two
     clock keys is supplied as one time, the other follows it: they are one clock.
     """
@@ -253,6 +254,8 @@ def build_context(caller: Caller, supplied: Mapping[str, Any] | None = None, *,
         context["aws:principaltype"] = (caller.kind.value,)
         if caller.kind is CallerKind.USER:
             context["aws:username"] = (caller.name,)
+    if resource is not None:
+        context[RESOURCE_ACCOUNT] = (_resource_account(resource),)
     clock: list[str] = []
     for key, value in (supplied or {}).items():
         if not isinstance(key, str) or not key:

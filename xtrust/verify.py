@@ -25,7 +25,7 @@ from ._glob import glob_match
 from .callers import ASSUME_ROLE, parse_caller, parse_role
 from .checks import OUTSIDER_IDENTITY, assume_violations, trust_violations
 from .evaluate import _side, build_context, decide
-from .model import Policy
+from .model import RESOURCE_ACCOUNT, Policy
 from .representatives import MAX_CONTEXTS, allowed_principal, contexts, role_candidates, trust_candidates
 from .rules import TrustAllow
 
@@ -97,7 +97,9 @@ def verify_trust(
         seen.add((caller.arn, candidate.action))
         wanted = allowed_principal(caller, entries, allow.services, allow.federated)
         tried = 0
-        for context, chosen in contexts(conditions, caller, build_context(caller, now=now), now):
+        reads = old.reads_resource_account or new.reads_resource_account
+        base = build_context(caller, now=now, resource=role_arn if reads else None)
+        for context, chosen in contexts(conditions, caller, base, now):
             tried += 1
             before = decide(caller, role, old, (OUTSIDER_IDENTITY,), context, candidate.action).allowed
             after = decide(caller, role, new, (OUTSIDER_IDENTITY,), context, candidate.action).allowed
@@ -163,7 +165,9 @@ def verify_identity(cases: Sequence[IdentityCase], *, known_accounts: Iterable[s
         for arn in arns:
             wanted = any(glob_match(pattern, arn) for pattern in case.allow_roles)
             tried = 0
-            for context, chosen in contexts(conditions, caller, base, now):
+            reads = any(p.reads_resource_account for p in every)
+            for context, chosen in contexts(conditions, caller, {**base, RESOURCE_ACCOUNT: (arn.split(":")[4],)}
+                                            if reads else base, now):
                 tried += 1
                 old = _allows(case.before, caller, arn, context)
                 new = _allows(case.after, caller, arn, context)

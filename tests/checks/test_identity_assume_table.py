@@ -56,6 +56,8 @@ def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict
 
 
 MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+# Keys AWS sets from the caller and the role, which no request chooses
+AWS_SET = {"aws:principalaccount", "aws:principalarn", "aws:principaltype", "aws:username", "aws:resourceaccount"}
 
 # (id, documents, expected: None = compliant, else a fragment of a role ARN that must be found)
 CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
@@ -216,6 +218,11 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
                                                condition={"StringEquals": {"aws:ResourceAccount": X}}))], f"{X}:role/"),
     ("resource-account-like-project", [doc(allow("*", condition={"StringLike": {"aws:ResourceAccount": "1234*"}}))],
      f"{D}:role/"),
+    ("resource-account-from-a-tag", [doc(allow("*", condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalTag/account}"}}))], f"{D}:role/"),
+    ("resource-account-from-a-tag-fixed-elsewhere", [doc(allow(f"arn:aws:iam::{D}:role/*", condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalTag/account}", "aws:PrincipalTag/account": X}}))],
+     None),
     ("resource-account-the-callers", [doc(allow("*", condition={
         "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}))], f"{L}:role/"),
 ]
@@ -237,6 +244,7 @@ def test_identity_assume_verdict(documents: list[dict[str, Any]], expected: str 
     assert ADMIN not in roles
     for violation in verdict.violations:
         request = violation.request
+        assert not AWS_SET & {key.lower() for key in request.context}, request  # no caller can send these
         assert can_assume(request.principal, request.resource, trust_policy=LOGIN_TRUST(L),
                           identity_policies=policies, context=dict(request.context)), request
 

@@ -52,6 +52,8 @@ def doc(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict
 LOGIN = {"AWS": f"arn:aws:iam::{L}:root"}
 STAR = {"AWS": "*"}
 FEDERATED_ONLY = TrustAllow(principals=(f"arn:aws:iam::{L}:root",), services=())
+# Keys AWS sets from the caller and the role, which no request chooses
+AWS_SET = {"aws:principalaccount", "aws:principalarn", "aws:principaltype", "aws:username", "aws:resourceaccount"}
 CI_ROLES = TrustAllow(principals=(f"arn:aws:iam::{L}:role/ci/*", f"arn:aws:iam::{L}:role/team/Deployer"), services=())
 
 # (id, document, allow-list override or None, expected: None = compliant, else a needle that must appear in
@@ -281,6 +283,11 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
         "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}})), None, f"arn:aws:iam::{D}:"),
     ("star-resource-account-from-principal-tag", doc(allow(STAR, condition={
         "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalTag/account}"}})), None, "555555555555"),
+    ("star-resource-account-from-a-tag-fixed-elsewhere", doc(allow(STAR, condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalTag/account}", "aws:PrincipalTag/account": X}})),
+     None, None),
+    ("star-tag-equal-to-resource-account", doc(allow(STAR, condition={
+        "StringEquals": {"aws:PrincipalTag/account": "${aws:ResourceAccount}"}})), None, "555555555555"),
     # --- an allow list's role pattern covers the roles its ARN pattern matches, path included ---------
     ("login-role-outside-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/Build"})), CI_ROLES, ":role/Build"),
     ("login-role-under-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/ci/Build"})), CI_ROLES, None),
@@ -304,6 +311,7 @@ def test_role_trust_verdict(document: dict[str, Any], override: TrustAllow | Non
     assert any(expected in p for p in principals), principals
     for violation in verdict.violations:
         request = violation.request
+        assert not AWS_SET & {key.lower() for key in request.context}, request  # no caller can send these
         assert can_assume(request.principal, request.resource, trust_policy=trust,
                           identity_policies=[OUTSIDER_IDENTITY], context=dict(request.context),
                           action=request.action), request

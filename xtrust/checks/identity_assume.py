@@ -33,7 +33,7 @@ from ..evaluate import (
 )
 from ..findings import Counterexample, Finding
 from ..inventory import Account, Grant, Group, User
-from ..model import Condition, Effect, Policy
+from ..model import RESOURCE_ACCOUNT, Condition, Effect, Policy
 from ..representatives import (
     MAX_CONTEXTS,
     TIME_KEYS,
@@ -100,6 +100,7 @@ def assume_violations(
         fixed = role_arns(accounts, _names_fixed_by_conditions(variables, conditions, caller.name))
         candidates = list(dict.fromkeys([*candidates, *fixed]))
     outside = memo.outside(allow_roles)
+    reads_resource = any(p.reads_resource_account for p in policies)  # aws:ResourceAccount: the role's account
     found = []
     truncated = False
 
@@ -109,7 +110,8 @@ def assume_violations(
         for binding in _bindings(binders, arn):
             tried = 0
             bound = {key.lower(): value for key, value in binding.items()}
-            for context, chosen in contexts(conditions, caller, base, moment):
+            for context, chosen in contexts(conditions, caller, {**base, RESOURCE_ACCOUNT: (arn.split(":")[4],)}
+                                            if reads_resource else base, moment):
                 tried += 1
                 if binding:  # the variables' values, whatever the conditions chose for the same keys
                     context = {**context, **bound}

@@ -68,7 +68,8 @@ def _enumerated_trust_violations(trust: Policy, role: RoleRef, entries: Sequence
             truncated = truncated or context_count(conditions, caller, moment) >= MAX_CONTEXTS
             return
         tried = 0
-        for context, chosen in contexts(conditions, caller, build_context(caller, now=moment), moment):
+        base = build_context(caller, now=moment, resource=role.arn if trust.reads_resource_account else None)
+        for context, chosen in contexts(conditions, caller, base, moment):
             tried += 1
             decision = decide(caller, role, trust, (OUTSIDER_IDENTITY,), context, candidate.action)
             if decision.allowed:

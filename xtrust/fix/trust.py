@@ -246,7 +246,8 @@ def _letting_through(trust: Policy, role_arn: str, verdict: TrustVerdict, now: d
         if (caller.arn, action) in seen:
             continue
         seen.add((caller.arn, action))
-        for context, _ in contexts(conditions, caller, build_context(caller, now=now), now):
+        base = build_context(caller, now=now, resource=role.arn if trust.reads_resource_account else None)
+        for context, _ in contexts(conditions, caller, base, now):
             decision = decide(caller, role, trust, (OUTSIDER_IDENTITY,), context, action)
             if decision.allowed:
                 found.update(ref.index for ref in decision.trust.allows)

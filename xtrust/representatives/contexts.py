@@ -275,7 +275,8 @@ def contexts(
     if not conditions:  # one request, the caller's own: as below, without working out the choices
         yield dict(base), {}
         return
-    spelling, dimensions = _dimensions(conditions, caller, now)
+    resource = base.get(RESOURCE_ACCOUNT)
+    spelling, dimensions = _dimensions(conditions, caller, now, resource[0] if resource else None)
     for combo in itertools.islice(itertools.product(*dimensions), MAX_CONTEXTS):
         full = dict(base)
         chosen = {}
@@ -311,12 +312,12 @@ def clock_readings(conditions: Sequence[Condition], caller: Caller, now: datetim
 _Pick = tuple[tuple[str, "tuple[str, ...] | None"], ...]
 
 
-def _dimensions(conditions: Sequence[Condition], caller: Caller,
-                now: datetime) -> tuple[dict[str, str], list[list[_Pick]]]:
+def _dimensions(conditions: Sequence[Condition], caller: Caller, now: datetime,
+                resource: str | None = None) -> tuple[dict[str, str], list[list[_Pick]]]:
     """The free keys' spellings, and the choices to combine: one list per free key, of the values it can take,
     absent first; and one for the clock, in the place of the first clock key, of the seconds it can show, the
     scan's first, each setting both clock keys (they are one clock: the same second, always)."""
-    keys, spelling, choices = _choices(conditions, caller, now)
+    keys, spelling, choices = _choices(conditions, caller, now, resource)
     dimensions: list[list[_Pick]] = []
     clock: int | None = None
     first = 0  # the scan's second, once a clock key is met
@@ -357,12 +358,15 @@ def caller_sets(variable: str) -> bool:
     return key not in PRINCIPAL_KEYS and key not in TIME_KEYS and key not in SERVICE_CALL_KEYS
 
 
-def _choices(conditions: Sequence[Condition], caller: Caller,
-             now: datetime) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
+def _choices(conditions: Sequence[Condition], caller: Caller, now: datetime, resource: str | None = None
+             ) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """The free keys the conditions read (sorted), each as the policy spells it, and the values a caller
-    could choose for each (absent last; a clock key is never absent)."""
+    could choose for each (absent last; a clock key is never absent). ``resource`` is the role's account
+    (aws:ResourceAccount) when the requests are for one role: keys compared with it can then take it."""
     by_key: dict[str, list[Condition]] = {}
-    fixed = RESOURCE_ACCOUNT if not _resource_account_free(conditions) else ""  # taken from the role's ARN
+    # aws:ResourceAccount is taken from the role's ARN, but for a key the caller sets compared with it while
+    # the role is not known here (_resource_account_free)
+    fixed = RESOURCE_ACCOUNT if resource is not None or not _resource_account_free(conditions) else ""
     for condition in conditions:
         key = condition.key_lower
         if key in PRINCIPAL_KEYS or key == fixed:
@@ -377,10 +381,10 @@ def _choices(conditions: Sequence[Condition], caller: Caller,
     links = [(condition.key_lower, variable) for condition in conditions for value in condition.values
              for variable in _VARIABLE.findall(value)
              if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)
-             and fixed not in (condition.key_lower, _variable_key(variable).lower())]
+             and (resource is not None or fixed not in (condition.key_lower, _variable_key(variable).lower()))]
     if not links:
         return keys, spelling, choices
-    return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller, clock, now)
+    return _linked(dict(zip(keys, choices, strict=True)), spelling, links, caller, clock, now, resource)
 
 
 def _resource_account_free(conditions: Sequence[Condition]) -> bool:
@@ -411,8 +415,8 @@ def _beside(clock_key: str, value: str) -> list[str]:
 
 
 def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str, str],
-            links: Sequence[tuple[str, str]], caller: Caller, clock: Sequence[Condition], now: datetime
-            ) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
+            links: Sequence[tuple[str, str]], caller: Caller, clock: Sequence[Condition], now: datetime,
+            resource: str | None = None) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """:func:`_choices` where a condition's value is a policy variable (``aws:ResourceTag/team`` equal to
     ``${aws:PrincipalTag/team}``): the two keys must be able to take the same value. A variable the caller
     sets becomes a free key of its own, and each key may take the other's values, or, when the condition's
@@ -420,8 +424,11 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
     it, its account or its name. A clock variable (``${aws:CurrentTime}``) makes the clock a key of the
     request, and the two keys lend each other their values too; the clock shows those that are its seconds
     (:func:`_dimensions`). A variable the request context takes from the caller (``${aws:username}``)
-    offers the condition's key the caller's own value."""
+    offers the condition's key the caller's own value; so does ``${aws:ResourceAccount}``, the role's account,
+    when ``resource`` gives it."""
     own = build_context(caller, now=now)
+    if resource is not None:
+        own[RESOURCE_ACCOUNT] = (resource,)
     for key, variable in links:
         name = _variable_key(variable)
         other = name.lower()
@@ -430,7 +437,8 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                 continue
             if other not in values:
                 values[other], spelling[other] = _key_values(other, clock, now), name
-        elif not caller_sets(variable):  # the caller's own value, if any, is one the condition's key may take
+        elif not caller_sets(variable) or (other == RESOURCE_ACCOUNT and resource is not None):
+            # the caller's own value (or the role's account), if any, is one the condition's key may take
             for value in own.get(other, ()) if key in values else ():
                 if (value,) not in values[key]:
                     values[key].insert(-1, (value,))  # before absent, which stays last
