@@ -304,6 +304,15 @@ def load_document(document: Any, source: str = "") -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise PolicyError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "", source) from None
+    except (ValueError, RecursionError) as exc:  # a number of over 4,300 digits; arrays or objects nested too deep
+        raise PolicyError(f"not JSON xtrust can read: {json_limit(exc)}", "", source) from None
+
+
+def json_limit(exc: ValueError | RecursionError) -> str:
+    """What a JSON document that json.loads parses no further holds too much of, in a few words."""
+    if isinstance(exc, RecursionError):
+        return "arrays or objects nested too deep"
+    return "a number of over 4,300 digits" if "digits" in str(exc) else str(exc).splitlines()[0]
 
 
 def _percent_decoded(text: str) -> str:

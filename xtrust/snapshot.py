@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from .errors import InputError, PolicyError
 from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User, is_aws_managed
-from .model import Policy, PolicyKind, _is_object, _made, parse_policy
+from .model import Policy, PolicyKind, _is_object, _made, json_limit, parse_policy
 
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
 
@@ -43,6 +43,8 @@ def read_json_file(path: str | Path) -> Any:
         raise InputError(f"{source}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except (ValueError, RecursionError) as exc:  # a number of over 4,300 digits; arrays or objects nested too deep
+        raise InputError(f"{source}: not JSON xtrust can read: {json_limit(exc)}") from None
 
 
 def load_snapshot(path: str | Path) -> Account:

@@ -108,6 +108,10 @@ BAD: list[tuple[str, Any, str]] = [
      "s.json: /RoleDetailList/0/Arn: not an IAM ARN with an account ID"),
     ("name-not-string", {"RoleDetailList": [{**role("A"), "RoleName": 7}]},
      "s.json: /RoleDetailList/0/RoleName: expected a string"),
+    ("encoded-json-nested-too-deep", {"RoleDetailList": [role(trust="[" * 100_000 + "]" * 100_000)]},
+     "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: not JSON xtrust can read: arrays or objects nested too deep"),
+    ("encoded-json-number-too-long", {"RoleDetailList": [role(trust='{"Version": ' + "9" * 5000 + "}")]},
+     "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: not JSON xtrust can read: a number of over 4,300 digits"),
     ("path-not-string", {"RoleDetailList": [{**role("A"), "Path": None}]},
      "s.json: /RoleDetailList/0/Path: missing"),
     ("attached-arn-not-string", {"RoleDetailList": [{**role("A"), "AttachedManagedPolicies": [
@@ -171,7 +175,9 @@ def test_bad_snapshot_names_file_and_pointer(data: Any, expected: str) -> None:
 @pytest.mark.parametrize(("content", "expected"), [
     (b"{not json", "not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
     (b"{\"a\": \"\x80\"}", "not UTF-8 text"),
-], ids=["invalid-json", "not-utf8"])
+    (b"[" * 100_000 + b"]" * 100_000, "not JSON xtrust can read: arrays or objects nested too deep"),
+    (b'{"a": ' + b"1" * 5000 + b"}", "not JSON xtrust can read: a number of over 4,300 digits"),
+], ids=["invalid-json", "not-utf8", "nested-too-deep", "number-too-long"])
 def test_bad_snapshot_files(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(content)
