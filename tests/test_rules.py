@@ -131,6 +131,25 @@ def test_malformed_rules(text: str) -> None:
     assert all(p.startswith("m.yaml") for p in caught.value.problems)
 
 
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a tab after a colon, which libyaml takes and pure-Python PyYAML refuses: the problems still have their places
+    ('version:\t1\naccounts: {login: "987654321098", projects: ["123456789012"]}\nrules: []\n',
+     ["m.yaml:3: rules: list at least one rule"]),
+    ("version: 1\naccounts: " + "[" * 600 + "]" * 600 + "\n",
+     ["m.yaml: not YAML xtrust can read: nested deeper than 64 levels"]),
+    ("version: 1\naccounts: &a [*a]\n", ["m.yaml: not YAML xtrust can read: nested deeper than 64 levels"]),
+    (LAUGHS, ["m.yaml: not YAML xtrust can read: more than 100,000 values, aliases expanded"]),
+], ids=["tab", "nested", "holds-itself", "aliases"])
+def test_yaml_xtrust_reads_only_within_bounds(text: str, expected: list[str]) -> None:
+    with pytest.raises(RulesError) as caught:
+        parse_rules(text, "m.yaml")
+    assert list(caught.value.problems) == expected
+
+
 def test_missing_rules_file(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read"):
         load_rules(tmp_path / "nope.yaml")

@@ -30,11 +30,11 @@ def load_yaml(text: str, source: str, error: Callable[[str], Exception]) -> Any:
 
     try:
         try:
-            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            value = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except ValueError:
             # An unquoted date the calendar does not have (2027-02-29) fails PyYAML's making of a date: read the
             # file again with such a value kept as the text written, for the reader to name with its place.
-            return yaml.load(text, Loader=_text_for_impossible_dates())
+            value = yaml.load(text, Loader=_text_for_impossible_dates())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -42,6 +42,35 @@ def load_yaml(text: str, source: str, error: Callable[[str], Exception]) -> Any:
         raise error(f"{where}: not valid YAML: {problem}") from None
     except ValueError as exc:
         raise error(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise error(f"{source}: not YAML xtrust can read: nested deeper than {MAX_DEPTH} levels") from None
+    too_much = _too_much(value)
+    if too_much:
+        raise error(f"{source}: not YAML xtrust can read: {too_much}")
+    return value
+
+
+MAX_DEPTH = 64  # levels of lists and mappings in a YAML file xtrust reads (rules: 6)
+MAX_VALUES = 100_000  # values in it, each alias counted as the values it stands for
+
+
+def _too_much(value: Any) -> str:
+    """What a YAML value holds too much of to be read: lists and mappings nested deeper than MAX_DEPTH (or a
+    list that holds itself, through an alias), or more than MAX_VALUES values once its aliases are expanded
+    (a few lines of anchors can stand for billions); empty when it holds neither."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return f"more than {MAX_VALUES:,} values, aliases expanded"
+        if isinstance(item, (dict, list)):
+            if depth >= MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return ""
 
 
 @lru_cache(maxsize=1)

@@ -276,7 +276,12 @@ class _LineIndex:
     def root(self) -> yaml.Node | None:
         import yaml
 
-        return yaml.compose(self.text, Loader=yaml.SafeLoader)
+        # libyaml read the file; composing it again, node by node, needs the same parser where PyYAML has it
+        # (the pure-Python one refuses some text libyaml takes, a tab after a colon)
+        try:
+            return yaml.compose(self.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return None  # no lines to show: the problems are still named by their key paths
 
     def line(self, path: Sequence[Any]) -> int | None:
         from yaml import MappingNode, SequenceNode

@@ -88,9 +88,10 @@ def parse_suppressions(text: str, source: str = "<suppressions>") -> tuple[Suppr
     data = load_yaml(text, source, SuppressionError)
     if not isinstance(data, Mapping) or not isinstance(data.get("suppressions"), list):
         raise SuppressionError(f"{source}: expected a mapping with a 'suppressions' list")
-    if data.get("version", 1) != 1:
+    version = data.get("version", 1)
+    if type(version) is not int or version != 1:  # true is no version, though True == 1
         raise SuppressionError(f"{source}: version: only version 1 is known")
-    extra = sorted(set(data) - {"version", "suppressions"})
+    extra = sorted(set(data) - {"version", "suppressions"}, key=str)  # keys of any type: 1 beside ab
     if extra:
         raise SuppressionError(f"{source}: unknown key(s) {', '.join(map(repr, extra))}")
     return tuple(_entry(raw, f"{source}", i) for i, raw in enumerate(data["suppressions"]))

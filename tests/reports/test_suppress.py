@@ -102,6 +102,8 @@ BAD = [
     ("suppressions:\n  - {id: a, reason: r, expires: '2026-02-30'}", "is not a calendar date"),
     ("suppressions:\n  - {id: a, rule: x, reason: r, expires: 2026-01-01}", "suppressions/0/rule: only with"),
     ("suppressions:\n  - {id: a, reason: r, expires: 2026-01-01, until: 2027-01-01}", "unknown key(s) 'until'"),
+    ("version: 1\nsuppressions: []\n1: x\nab: y\n", "unknown key(s) 1, 'ab'"),
+    ("version: true\nsuppressions: []\n", "version: only version 1 is known"),
     # unquoted, which YAML reads as a date: one the calendar does not have, and a date and time
     ("suppressions:\n  - {id: a, reason: r, expires: 2027-02-29}", "'2027-02-29' is not a calendar date"),
     ("suppressions:\n  - {id: a, reason: r, expires: 2027-01-01 10:00:00}", "is a date and time: give the day alone"),
