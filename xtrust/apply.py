@@ -33,7 +33,7 @@ from .errors import ApplyError, InputError, PolicyError, ScanError
 from .findings import ErrorEntry
 from .fix import Fix, Operation
 from .inventory import Account
-from .model import Policy, PolicyKind, load_document, parse_policy
+from .model import JSON, Policy, PolicyKind, load_document, parse_policy
 from .snapshot import parse_snapshot
 from .verify import Quotas
 
@@ -160,8 +160,8 @@ def read_journal(path: str | Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
+            entry = JSON.decode(line)
+        except (ValueError, RecursionError):  # not JSON, or JSON no journal holds
             if number == len(lines):
                 break  # the write of this line was interrupted: its AWS write never started
             raise InputError(f"{path}:{number}: not a journal entry (invalid JSON)") from None

@@ -16,6 +16,7 @@ from ._files import read_text
 from ._frozen import frozen
 from .errors import InputError
 from .findings import REPORT_VERSION
+from .model import JSON, json_limit
 
 __all__ = [
     "DIFF_FORMATS",
@@ -56,9 +57,11 @@ def load_report_json(path: str | Path) -> dict[str, Any]:
     """Read a JSON report written by ``xtrust scan --format json``; raise DiffInputError when it is not one."""
     text = read_text(path, DiffInputError)
     try:
-        data = json.loads(text)
+        data = JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise DiffInputError(f"{path}:{exc.lineno}: not JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise DiffInputError(f"{path}: not JSON xtrust can read: {json_limit(exc)}") from None
     if not isinstance(data, dict) or "findings" not in data:
         raise DiffInputError(f"{path}: not an xtrust JSON report (no 'findings'; write one with --format json)")
     if data.get("version") != REPORT_VERSION:

@@ -301,11 +301,20 @@ def load_document(document: Any, source: str = "") -> Any:
     if not text.startswith(("{", "[")) and "%" in text:
         text = _percent_decoded(text).strip()  # IAM returns documents URL-encoded (RFC 3986)
     try:
-        return json.loads(text)
+        return JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise PolicyError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "", source) from None
     except (ValueError, RecursionError) as exc:  # a number of over 4,300 digits; arrays or objects nested too deep
         raise PolicyError(f"not JSON xtrust can read: {json_limit(exc)}", "", source) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name}, which JSON does not have")
+
+
+# json.loads, less the NaN, Infinity and -Infinity it takes beyond JSON (RFC 8259 has no such numbers; IAM
+# never writes them, and a condition would read them as the text "nan" or "inf")
+JSON = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def json_limit(exc: ValueError | RecursionError) -> str:

@@ -78,11 +78,13 @@ class _Failure:
 
     message: str
     account: str = ""
-    kind: str = "input"  # "scan", "policy" or "input": which error it was
+    kind: str = "input"  # "scan", "policy" or "input": which error it was; "bug": a traceback
 
     def raise_it(self) -> None:
         if self.kind == "scan":
             raise ScanError(self.account, self.message)
+        if self.kind == "bug":
+            raise RuntimeError(f"a worker process of the scan failed:\n{self.message}")
         raise (PolicyError if self.kind == "policy" else InputError)(self.message)
 
 
@@ -456,6 +458,10 @@ def _work(paths: list[str], queue: int, rules: Callable[[], RuleSet], moment: da
                 result = _Failure(exc.message, exc.account, "scan")
             except XtrustError as exc:
                 result = _Failure(str(exc), kind="policy" if isinstance(exc, PolicyError) else "input")
+            except Exception:  # a bug: raised by the parent where it meets this file, as one process would
+                import traceback
+
+                result = _Failure(traceback.format_exc(), kind="bug")
         yield index, result
 
 

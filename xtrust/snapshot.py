@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from .errors import InputError, PolicyError
 from .inventory import Account, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User, is_aws_managed
-from .model import Policy, PolicyKind, _is_object, _made, json_limit, parse_policy
+from .model import JSON, Policy, PolicyKind, _is_object, _made, json_limit, parse_policy
 
 __all__ = ["SNAPSHOT_KEYS", "load_snapshot", "parse_snapshot", "read_json_file"]
 
@@ -38,7 +38,7 @@ def read_json_file(path: str | Path) -> Any:
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=JSON.parse_constant)  # no NaN nor Infinity (model.JSON)
     except UnicodeDecodeError:
         raise InputError(f"{source}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:

@@ -125,7 +125,11 @@ def _bad_world(tmp: Path) -> dict[str, str]:
         "copy_of_dev": str(tmp / "copy-of-dev.json"),
         "stranger": str(tmp / "stranger.json"),
         "missing": str(tmp / "missing.json"),
+        "too_deep": str(tmp / "too-deep.json"),
     }
+    Path(files["too_deep"]).write_text(json.dumps({"RoleDetailList": [{
+        "Path": "/", "RoleName": "X", "Arn": "arn:aws:iam::123456789012:role/X",
+        "AssumeRolePolicyDocument": "[" * 100_000 + "]" * 100_000}]}))
     Path(files["not_json"]).write_text('{"RoleDetailList": [')
     Path(files["bad_policy"]).write_text(json.dumps({"RoleDetailList": [{
         "Path": "/", "RoleName": "X", "Arn": "arn:aws:iam::123456789012:role/X",
@@ -144,6 +148,8 @@ def _bad_world(tmp: Path) -> dict[str, str]:
     ["dev", "login", "copy_of_dev"],
     ["login", "stranger", "dev", "not_json"],
     ["login", "dev", "missing", "bad_policy"],
+    ["bad_policy", "too_deep"],
+    ["too_deep", "bad_policy", "login"],
 ])
 def test_bad_input_gives_the_error_one_process_gives(tmp_path: Path, order: list[str]) -> None:
     """The first bad file in the order given is the one reported, with the same line and exit code 2."""

@@ -110,6 +110,8 @@ BAD: list[tuple[str, Any, str]] = [
      "s.json: /RoleDetailList/0/RoleName: expected a string"),
     ("encoded-json-nested-too-deep", {"RoleDetailList": [role(trust="[" * 100_000 + "]" * 100_000)]},
      "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: not JSON xtrust can read: arrays or objects nested too deep"),
+    ("encoded-json-nan", {"RoleDetailList": [role(trust='{"Version": NaN}')]},
+     "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: not JSON xtrust can read: NaN, which JSON does not have"),
     ("encoded-json-number-too-long", {"RoleDetailList": [role(trust='{"Version": ' + "9" * 5000 + "}")]},
      "s.json: /RoleDetailList/0/AssumeRolePolicyDocument: not JSON xtrust can read: a number of over 4,300 digits"),
     ("path-not-string", {"RoleDetailList": [{**role("A"), "Path": None}]},
@@ -177,7 +179,8 @@ def test_bad_snapshot_names_file_and_pointer(data: Any, expected: str) -> None:
     (b"{\"a\": \"\x80\"}", "not UTF-8 text"),
     (b"[" * 100_000 + b"]" * 100_000, "not JSON xtrust can read: arrays or objects nested too deep"),
     (b'{"a": ' + b"1" * 5000 + b"}", "not JSON xtrust can read: a number of over 4,300 digits"),
-], ids=["invalid-json", "not-utf8", "nested-too-deep", "number-too-long"])
+    (b'{"RoleDetailList": [], "x": -Infinity}', "not JSON xtrust can read: -Infinity, which JSON does not have"),
+], ids=["invalid-json", "not-utf8", "nested-too-deep", "number-too-long", "infinity"])
 def test_bad_snapshot_files(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(content)
