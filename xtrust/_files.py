@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_yaml", "read_text", "write_atomically"]
+__all__ = ["load_yaml", "read_text", "write_all", "write_atomically"]
 
 
 def read_text(path: str | Path, error: Callable[[str], Exception]) -> str:
@@ -103,20 +104,47 @@ def write_atomically(path: str | Path, text: str, *, private: bool = False) -> N
     """Write ``text`` to ``path`` so that a reader sees the old file or the whole new one, never a part.
 
     ``private`` files (account snapshots: who may do what, in detail) are readable by their owner only;
-    others keep the mode of the file they replace, or get that of any new file.
+    others keep the mode of the file they replace, or get that of any new file. See :func:`write_all`.
     """
-    target = Path(path)
-    fd, temp = _new_file_beside(target)
+    write_all([(path, text)], private=private)
+
+
+def write_all(files: Sequence[tuple[str | Path, str]], *, private: bool = False) -> None:
+    """Write each ``(path, text)``, each whole or not at all: every text goes to a new file beside its target
+    first, and only once all are written are they renamed over their targets, so that a failure to write one
+    (a full disk, a folder in the way) leaves every target as it was.
+
+    A symbolic link is written through (the file it points to is replaced, the link stays), and a target
+    that is no regular file (a pipe, ``/dev/null``) is written to as it is, not replaced. Text no UTF-8 can
+    hold (a lone surrogate, from a ``\\udc80`` escape in the input) is written as its escape.
+    """
+    staged: list[tuple[Path, Path]] = []
+    streams: list[tuple[Path, bytes]] = []
     try:
-        os.fchmod(fd, 0o600 if private else _mode_for(target))
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
+        for path, text in files:
+            target = Path(os.path.realpath(path))
+            data = text.encode("utf-8", "backslashreplace")
+            if target.exists() and not target.is_file():
+                if target.is_dir():
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+                streams.append((target, data))
+                continue
+            fd, temp = _new_file_beside(target)
+            staged.append((temp, target))
+            os.fchmod(fd, 0o600 if private else _mode_for(target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, target in staged:
+            os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
         raise
+    for target, data in streams:
+        with open(target, "wb") as handle:
+            handle.write(data)
 
 
 def _new_file_beside(target: Path) -> tuple[int, Path]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
+from ._printable import one_line
 from .actions import unknown_actions
 from .cli_fix import add_commands as add_fix_commands
 from .cli_live import add_live_options, live_options, live_sources, positive_count, resolve_projects
@@ -26,7 +27,7 @@ from .findings import ErrorEntry, Finding, Report
 from .model import PolicyKind, load_document, parse_policy
 from .progress import progress_for
 from .render import format_decision
-from .report import FORMATS, render, report_filename, with_plan, write_atomically
+from .report import FORMATS, render, report_filename, with_plan, write_all, write_atomically
 from .rules import RuleSet, Severity, load_rules
 from .scan import collector_paused, default_jobs, scan, scan_snapshots, snapshot_sources
 
@@ -114,8 +115,12 @@ def _write_reports(report: Report, formats: Sequence[str], output: str | None, o
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise XtrustError(f"{output_dir}: cannot create: {exc.strerror or exc}") from None
-        for fmt in formats:
-            _emit(render(report, fmt), str(Path(output_dir) / report_filename(fmt)))
+        # every report made before any is written: a set of files from one scan, or none of them
+        texts = [(str(Path(output_dir) / report_filename(fmt)), render(report, fmt)) for fmt in formats]
+        try:
+            write_all(texts)
+        except OSError as exc:
+            raise XtrustError(f"{exc.filename or output_dir}: cannot write: {exc.strerror or exc}") from None
         return
     if len(formats) > 1:
         raise XtrustError(f"{len(formats)} formats need --output-dir DIR (one file each)")
@@ -129,7 +134,7 @@ def _emit(text: str, output: str | None) -> None:
         except OSError as exc:
             raise XtrustError(f"{output}: cannot write: {exc.strerror or exc}") from None
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # what UTF-8 cannot hold is escaped (main)
 
 
 def _live_report(rules: RuleSet, args: argparse.Namespace, kept: AccountsKept | None) -> tuple[RuleSet, Report]:
@@ -296,17 +301,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, *, ending: bool = False) -> int:
     """Run one ``xtrust`` command; its exit code. ``ending``: the process ends right after (as in :func:`run`),
     so what would only matter to a process that goes on is skipped."""
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate (from a \\udc80 escape in the input) is written as that escape, not as an error, nor
+        # (where the locale asks for surrogateescape) as a byte that is not UTF-8.
+        with suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     args = build_parser().parse_args(argv)
     args.ending = ending
     try:
         return int(args.run(args))
     except RulesError as exc:
         for problem in exc.problems:
-            print(f"xtrust: error: {problem}", file=sys.stderr)
+            print(f"xtrust: error: {one_line(problem)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except XtrustError as exc:
-        message = str(exc).replace("\n", " ")
-        print(f"xtrust: error: {message}", file=sys.stderr)
+        print(f"xtrust: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("xtrust: interrupted", file=sys.stderr)

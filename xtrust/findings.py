@@ -44,7 +44,8 @@ def finding_id(rule: str, account: str, resource: str) -> str:
     """A stable identity: the same rule on the same resource gives the same id, run after run."""
     import hashlib  # here: loading it (OpenSSL) costs a scan's start 12 M instructions, and only reports ask
 
-    digest = hashlib.sha256(f"{rule}\x00{account}\x00{resource}".encode()).hexdigest()
+    # surrogatepass: a lone surrogate in a name (an escape in the input) has bytes of its own too
+    digest = hashlib.sha256(f"{rule}\x00{account}\x00{resource}".encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:16]
 
 

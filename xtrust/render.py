@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ._printable import printable
 from .evaluate import Decision, Match, SideDecision, StatementRef
 
 __all__ = ["format_decision", "format_statement"]
@@ -43,4 +44,4 @@ def format_decision(decision: Decision) -> str:
         lines.append("  request context:")
         for key, values in sorted(request.context.items()):
             lines.append(f"    {key} = {', '.join(values) if values else '(empty)'}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # a value from the input moves no cursor

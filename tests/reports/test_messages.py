@@ -21,6 +21,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from xtrust._printable import printable
 from xtrust.api import check_trust_policy, rules_from_text
 from xtrust.cli import main
 from xtrust.findings import Counterexample, Finding, Report
@@ -69,8 +70,10 @@ def as_written(headline: str) -> Finding:
 # --- how each format shows a finding's headline, read back from the output -----------------------------------
 
 def text_shows(out: str, headline: str) -> bool:
+    """The whole headline in the text report, its line breaks indented and its other control characters
+    escaped (they would move the terminal's cursor)."""
     indent = "\n      "
-    return f"{indent}{headline.replace(chr(10), indent)}{indent}proof: {PROOF.in_words()}\n" in out
+    return f"{indent}{printable(headline).replace(chr(10), indent)}{indent}proof: {PROOF.in_words()}\n" in out
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
@@ -168,7 +171,7 @@ def test_a_message_not_ending_with_its_proof_is_shown_whole(headline: str) -> No
     assert html_row_finding(render(Report(findings=(f,)), "html")) == headline
     assert junit_failure(render(Report(findings=(f,)), "junit")).get("message") == in_xml(headline)
     assert markdown_reads(markdown_cells(render(Report(findings=(f,)), "markdown"), f)[0]) == one_line(headline)
-    assert f"\n      {headline.replace(chr(10), chr(10) + '      ')}\n      proof: " in render(
+    assert f"\n      {printable(headline).replace(chr(10), chr(10) + '      ')}\n      proof: " in render(
         Report(findings=(f,)), "text")
     assert f"(high): {headline}\n" in describe_findings([f])
 

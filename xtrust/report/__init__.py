@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .._files import write_atomically
+from .._files import write_all, write_atomically
 from .._frozen import frozen
 from ..findings import Report
 
@@ -41,6 +41,7 @@ __all__ = [
     "render",
     "report_filename",
     "with_plan",
+    "write_all",
     "write_atomically",
 ]
 

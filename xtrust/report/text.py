@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from .._printable import printable
 from ..findings import Report
 from ._common import headline, statements_label, status_note, summary_line
 
@@ -50,4 +51,4 @@ def format_text(report: Report) -> str:
         lines += [f"  {e.account}: {e.message}" for e in report.errors]
     if not report.findings and not report.errors:
         lines += ["", "No findings: every checked role and identity keeps to the rules."]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"  # a value from the input moves no cursor
