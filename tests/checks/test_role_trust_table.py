@@ -288,6 +288,42 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
      None, None),
     ("star-tag-equal-to-resource-account", doc(allow(STAR, condition={
         "StringEquals": {"aws:PrincipalTag/account": "${aws:ResourceAccount}"}})), None, "555555555555"),
+    # --- names and accounts the conditions tell apart, whatever the operator reading them ---------------
+    ("star-username-bob", doc(allow(STAR, condition={"StringEquals": {"aws:username": "bob"}})), None, ":user/bob"),
+    ("star-username-like", doc(allow(STAR, condition={"StringLike": {"aws:username": "A*"}})), None, ":user/A"),
+    ("star-arn-with-own-account-variable", doc(allow(STAR, condition={
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:*/x"}})), None, "555555555555:user/x"),
+    ("star-arn-with-tag-variable", doc(allow(STAR, condition={
+        "StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{X}:*/ci/${{aws:PrincipalTag/x}}"}})), None, f"{X}:"),
+    ("star-account-from-tag-and-names-not-a", doc(allow(STAR, condition={
+        "StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalTag/account}"},
+        "StringNotLike": {"aws:PrincipalArn": "*/a*"}})), None, "555555555555"),
+    ("star-for-any-value-arn-like", doc(allow(STAR, condition={
+        "ForAnyValue:ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/x"}})), None, "/x"),
+    ("star-for-any-value-arn-not-like", doc(allow(STAR, condition={
+        "ForAnyValue:StringNotLike": {"aws:PrincipalArn": "*/a*"}})), None, "555555555555"),
+    ("star-account-ignorecase-and-name", doc(allow(STAR, condition={
+        "StringEqualsIgnoreCase": {"aws:PrincipalAccount": "555555555555"},
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/x"}})), None, "555555555555:user/x"),
+    ("star-account-below-login-and-name", doc(allow(STAR, condition={
+        "NumericLessThan": {"aws:PrincipalAccount": L}, "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/x"}})),
+     None, "/x"),
+    ("star-same-account-as-role-and-name", doc(allow(STAR, condition={
+        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"},
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/x"}})), None, f"{D}:user/x"),
+    ("notprincipal-login-with-name", doc({"Effect": "Allow", "NotPrincipal": {"AWS": L}, "Action": "sts:AssumeRole",
+                                          "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*/x"}}}),
+     None, "/x"),
+    ("star-tag-above-resource-account", doc(allow(STAR, condition={
+        "NumericGreaterThan": {"aws:PrincipalTag/x": "${aws:ResourceAccount}"}})), None, "555555555555"),
+    ("star-external-id-above-tag", doc(allow(STAR, condition={
+        "NumericGreaterThan": {"sts:ExternalId": "${aws:PrincipalTag/x}"}})), None, "555555555555"),
+    ("star-tag-above-own-account", doc(allow(STAR, condition={
+        "NumericGreaterThan": {"aws:PrincipalTag/account": "${aws:PrincipalAccount}"}})), None, "555555555555"),
+    ("star-account-after-login-as-a-date", doc(allow(STAR, condition={
+        "DateGreaterThan": {"aws:PrincipalAccount": L}})), None, "987654321099"),
+    ("star-account-before-as-a-date", doc(allow(STAR, condition={
+        "DateLessThan": {"aws:PrincipalAccount": "100000000000"}})), None, "099999999999"),
     # --- an allow list's role pattern covers the roles its ARN pattern matches, path included ---------
     ("login-role-outside-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/Build"})), CI_ROLES, ":role/Build"),
     ("login-role-under-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/ci/Build"})), CI_ROLES, None),

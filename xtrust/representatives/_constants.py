@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .._frozen import frozen
 from .._glob import glob_match, has_wildcard
 from ..callers import Caller, is_account_id
-from ..conditions import _number
+from ..conditions import _date, _number
 from ..model import Condition, Policy
 
 __all__ = [
@@ -71,8 +73,8 @@ def collect_constants(policies: Iterable[Policy]) -> Constants:
         if condition.key_lower in ACCOUNT_KEYS:
             accounts.update(instantiate_accounts(condition.values))
             patterns.update(v for v in condition.values if has_wildcard(v))
-            if condition.operator.base.name.startswith("Numeric"):
-                accounts.update(_numeric_accounts(condition.values))
+            if condition.operator.base.name.startswith(("Numeric", "Date")):  # an account ID read as a number
+                accounts.update(_numeric_accounts(condition.values, dates=condition.operator.base.name[0] == "D"))
         elif condition.key_lower in ARN_KEYS:
             for value in condition.values:
                 parts = ARN_PARTS.match(value)
@@ -105,13 +107,15 @@ def fresh_account(used: Iterable[str], avoid: Iterable[str] = ()) -> str:
     return str(number)
 
 
-def _numeric_accounts(values: Iterable[str]) -> set[str]:
+def _numeric_accounts(values: Iterable[str], *, dates: bool = False) -> set[str]:
     """The account IDs a Numeric operator tells apart around each of ``values``: the whole number at or
     below it, the one below that and the one above (``NumericLessThan aws:PrincipalAccount 100000000000``
-    lets 099999999999 in), those that twelve digits can write."""
+    lets 099999999999 in), those that twelve digits can write. A Date operator reads an account ID as
+    epoch seconds, and a value as a time (``dates``)."""
     out: set[str] = set()
     for value in values:
-        number = _number(value)
+        stamp = _date(value) if dates else _number(value)
+        number = None if stamp is None or stamp != stamp or stamp in (math.inf, -math.inf) else Decimal(stamp)
         if number is None or not -1 <= number <= 10 ** 12:  # no account around it
             continue
         whole = int(number.to_integral_value(rounding="ROUND_FLOOR"))

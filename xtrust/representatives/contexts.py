@@ -378,8 +378,8 @@ def _choices(conditions: Sequence[Condition], caller: Caller, now: datetime, res
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
     clock = [c for key in CLOCK_KEYS for c in by_key.get(key, ())]  # one clock: every time condition marks it
     choices = [_key_values(key, clock if key in TIME_KEYS else by_key[key], now) for key in keys]
-    links = [(condition.key_lower, variable) for condition in conditions for value in condition.values
-             for variable in _VARIABLE.findall(value)
+    links = [(condition.key_lower, variable, condition.operator.base.name.startswith(("Numeric", "Date")))
+             for condition in conditions for value in condition.values for variable in _VARIABLE.findall(value)
              if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)
              and (resource is not None or fixed not in (condition.key_lower, _variable_key(variable).lower()))]
     if not links:
@@ -407,6 +407,22 @@ def _resource_account_free(conditions: Sequence[Condition]) -> bool:
     return False
 
 
+def _itself(values: Iterable[str]) -> list[str]:
+    return list(values)
+
+
+def _nearby(values: Iterable[str]) -> list[str]:
+    """Each value, and for one the Numeric operators read as a number, the numbers just below and above it
+    (:func:`_around`), as a number ordered against another key may need to be."""
+    out = []
+    for value in values:
+        out.append(value)
+        number = _number(value) if value else None
+        if number is not None:
+            out += [str(n) for n in _around(number)[1:]]
+    return out
+
+
 def _beside(clock_key: str, value: str) -> list[str]:
     """A value of the clock key, and the seconds just before and after it (:func:`_seconds`), written as that
     key writes them."""
@@ -415,7 +431,7 @@ def _beside(clock_key: str, value: str) -> list[str]:
 
 
 def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str, str],
-            links: Sequence[tuple[str, str]], caller: Caller, clock: Sequence[Condition], now: datetime,
+            links: Sequence[tuple[str, str, bool]], caller: Caller, clock: Sequence[Condition], now: datetime,
             resource: str | None = None) -> tuple[list[str], dict[str, str], list[list[tuple[str, ...] | None]]]:
     """:func:`_choices` where a condition's value is a policy variable (``aws:ResourceTag/team`` equal to
     ``${aws:PrincipalTag/team}``): the two keys must be able to take the same value. A variable the caller
@@ -425,13 +441,15 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
     request, and the two keys lend each other their values too; the clock shows those that are its seconds
     (:func:`_dimensions`). A variable the request context takes from the caller (``${aws:username}``)
     offers the condition's key the caller's own value; so does ``${aws:ResourceAccount}``, the role's account,
-    when ``resource`` gives it."""
+    when ``resource`` gives it. Where an operator orders the two (NumericGreaterThan), each number lent comes
+    with the numbers just below and above it, and two keys the caller sets are given numbers to order."""
     own = build_context(caller, now=now)
     if resource is not None:
         own[RESOURCE_ACCOUNT] = (resource,)
-    for key, variable in links:
+    for key, variable, ordered in links:
         name = _variable_key(variable)
         other = name.lower()
+        near = _nearby if ordered else _itself
         if other in TIME_KEYS:
             if key not in values:  # the caller's own key (aws:PrincipalArn…): no time is its value
                 continue
@@ -439,7 +457,7 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                 values[other], spelling[other] = _key_values(other, clock, now), name
         elif not caller_sets(variable) or (other == RESOURCE_ACCOUNT and resource is not None):
             # the caller's own value (or the role's account), if any, is one the condition's key may take
-            for value in own.get(other, ()) if key in values else ():
+            for value in near(own.get(other, ())) if key in values else ():
                 if (value,) not in values[key]:
                     values[key].insert(-1, (value,))  # before absent, which stays last
             continue
@@ -447,15 +465,23 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
             if other not in values:
                 values[other], spelling[other] = [None], name
             if key not in values:  # the caller's own key (aws:PrincipalAccount…), not one it chooses
-                for value in (*own.get(key, ()), caller.account, caller.name):
+                for value in near((*own.get(key, ()), caller.account, caller.name)):
                     if value and (value,) not in values[other]:
                         values[other].insert(-1, (value,))
                 continue
+            if ordered:  # two keys the caller sets, ordered: each may hold a number
+                for into in (key, other):
+                    for value in ("0", "1"):
+                        if (value,) not in values[into]:
+                            values[into].insert(-1, (value,))
         for into, source in ((key, other), (other, key)):
             typed = partial(_fits, into) if into in KEY_TYPES else None
             lent = list(values[source])
             if source in TIME_KEYS:  # ordered against the clock (DateGreaterThan): a second before and after too
                 lent = [(value,) for choice in lent if choice is not None for value in _beside(source, choice[0])]
+            elif ordered:
+                lent = [(value,) for choice in lent if choice is not None and len(choice) == 1
+                        for value in near(choice)]
             for choice in lent:
                 if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into] \
                         and (typed is None or typed(choice[0])):

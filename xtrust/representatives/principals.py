@@ -20,7 +20,7 @@ from ..callers import (
     whole_account,
 )
 from ..evaluate import _LITERALS, _VARIABLE
-from ..model import Policy, PrincipalForm, PrincipalKind
+from ..model import Condition, Policy, PrincipalForm, PrincipalKind
 from ._constants import ARN_PARTS, Candidate, collect_constants, fresh_account, instantiate, instantiate_accounts
 
 __all__ = [
@@ -54,9 +54,10 @@ def trust_candidates(
         with contextlib.suppress(ValueError):  # not a caller: an instantiated pattern that names no principal
             out.append(Candidate(_caller(arn, action), action))
 
+    resources = _caller_resources(constants.conditions, stranger)
     for account in [stranger, *accounts]:
-        add(f"arn:aws:iam::{account}:user/any")
-        add(f"arn:aws:iam::{account}:role/any")
+        for resource in resources:
+            add(f"arn:aws:iam::{account}:{resource}")
     wide = False
     for statement in trust.statements:
         for block in (statement.principal, statement.not_principal):
@@ -84,6 +85,64 @@ def trust_candidates(
         add("xtrust-any.amazonaws.com")
         add(f"arn:aws:iam::{stranger}:saml-provider/any", ASSUME_ROLE_WITH_SAML)
         add("any.example.com", ASSUME_ROLE_WITH_WEB_IDENTITY)
+    return out
+
+
+def _caller_resources(conditions: Sequence[Condition], stranger: str) -> list[str]:
+    """The resource parts (``user/any``, ``role/ci/any``) of the callers to try in every account: a fresh user
+    and role ("any"); the names and paths the conditions on aws:username and aws:PrincipalArn give, whatever
+    their operator (patterns instantiated, a policy variable read as ``*``); and, when some pattern catches
+    "any", a fresh name none of them matches. Names are compared in every account alike, so a name the policy
+    suggests is tried in the stranger's account too (``aws:username`` "bob" is any account's bob)."""
+    resources = ["user/any", "role/any"]
+    names: list[str] = []  # aws:username values: patterns of a name
+    arns: list[str] = []  # aws:PrincipalArn values: patterns of an ARN
+    for condition in conditions:
+        if condition.key_lower not in ("aws:username", "aws:principalarn"):
+            continue
+        values = [_VARIABLE.sub("*", v) for v in condition.values]
+        if condition.key_lower == "aws:username":
+            names += values
+            resources += [f"user/{instantiate(v, star, single)}" for v in values for star, single in _FILLS]
+        elif condition.key_lower == "aws:principalarn":
+            arns += values
+            resources += [r for v in values for r in _resources(_resource_part(v))]
+    if names or arns:
+        fresh = next((name for name in _fresh_members() if not any(glob_match(n, name) for n in names)
+                      and not any(glob_match(p, f"arn:aws:iam::{stranger}:{kind}/{name}")
+                                  for p in arns for kind in ("user", "role"))), None)
+        if fresh is not None:
+            resources += [f"user/{fresh}", f"role/{fresh}"]
+    return list(dict.fromkeys(resources))
+
+
+_FILLS = (("any", "z"), ("", "0"))  # what a * and a ? stand for: a fresh name, and nothing or a digit
+
+
+def _resource_part(pattern: str) -> str:
+    """The part of an ARN pattern after the account (``user/team/*``); for one that is not an ARN (``*/x``,
+    ``*:user/team/*``), what follows its last ':' before the first '/', or the pattern itself."""
+    parts = ARN_PARTS.match(pattern)
+    if parts:
+        return parts.group(5)
+    head, slash, tail = pattern.partition("/")
+    return head.rsplit(":", 1)[-1] + slash + tail if ":" in head else pattern
+
+
+def _resources(pattern: str) -> list[str]:
+    """A user's and a role's resource parts that a resource pattern matches, wildcards instantiated: the
+    pattern itself when it names its kind (``role/ci/*``), else its kind put in place of a leading ``*``
+    (``*/x`` matches ``user/x``)."""
+    out = []
+    for kind in ("user", "role"):
+        if pattern.startswith(f"{kind}/"):
+            text = pattern
+        elif pattern.startswith("*"):
+            rest = pattern[1:]
+            text = kind + (rest if rest.startswith("/") else f"/{rest}")
+        else:
+            continue
+        out += [instantiate(text, star, single) for star, single in _FILLS]
     return out
 
 
