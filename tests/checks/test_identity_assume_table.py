@@ -209,6 +209,16 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     # A tag may take the allowed role's name, and no other name reaches a role.
     ("tag-variable-inside-allow-list", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}",
                                                   condition={"StringEquals": {"aws:PrincipalTag/team": "Admin"}}))], None),
+    # a variable's default names a role when the key is not sent (reference_policies_variables)
+    ("request-tag-default-names-a-role", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:RequestTag/project, 'ReadOnly'}}"))],
+     READONLY),
+    ("default-left-open-by-a-guard", [doc(allow("*"), deny(action="sts:AssumeRole", NotResource=[
+        ADMIN, f"arn:aws:iam::{D}:role/${{aws:RequestTag/project, 'ReadOnly'}}"]))], READONLY),
+    ("principal-tag-default-and-the-tag-denied", [doc(
+        allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team, 'ReadOnly'}}"),
+        deny("*", condition={"Null": {"aws:PrincipalTag/team": "false"}}))], READONLY),
+    ("default-inside-the-list", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team, 'Admin'}}",
+                                           condition={"Null": {"aws:PrincipalTag/team": "true"}}))], None),
     # aws:ResourceAccount is the role's account, which AWS sets: a guard on it holds
     ("guard-outside-resource-account", [doc(allow("arn:aws:iam::*:role/Admin"),
                                             deny("*", condition={"StringNotEquals": {"aws:ResourceAccount": D}}))], None),

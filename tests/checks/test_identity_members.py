@@ -168,3 +168,38 @@ def test_an_attached_policy_the_data_cannot_check_is_a_note_saying_why() -> None
     assert notes == [f"arn:aws:iam::{L}:group/Ops: attached {missing} is not in the account data; it cannot be checked",
                      f"arn:aws:iam::{L}:group/Ops: attached {empty} has no default version in the account data; "
                      "it cannot be checked"]
+
+
+TAGGED = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+          "Condition": {"Null": {"aws:RequestTag/ticket": "false"}}}  # only with a session tag
+TAG = {"Effect": "Allow", "Action": "sts:TagSession", "Resource": "*"}
+
+
+def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def test_a_grant_that_needs_sts_tagsession_from_another_document_is_found() -> None:
+    """A request with session tags needs sts:TagSession too (evaluate.decide): a document that allows only
+    that completes another's grant, and one that denies it takes the grant back."""
+    ops = group("Ops", TAGGED)
+    ops["GroupPolicyList"].append({"PolicyName": "tags", "PolicyDocument": _policy(TAG)})
+    assert findings({"GroupDetailList": [ops]}) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}
+    ops["GroupPolicyList"][0]["PolicyDocument"]["Statement"] = [{**TAGGED, "Action": ["sts:AssumeRole", "sts:TagSession"]}]
+    ops["GroupPolicyList"][1]["PolicyDocument"] = _policy({**TAG, "Effect": "Deny"})
+    assert findings({"GroupDetailList": [ops]}) == {}
+
+
+def test_a_grant_that_needs_sts_tagsession_from_another_group_is_found_through_the_member() -> None:
+    data = {"GroupDetailList": [group("Ops", TAGGED), group("Taggers", TAG)],
+            "UserDetailList": [user("ann", ["Ops", "Taggers"])]}
+    assert findings(data) == {"group/Ops": (f"arn:aws:iam::{L}:user/ann",)}
+
+
+@pytest.mark.parametrize("condition", [
+    {"StringLike": {"aws:PrincipalArn": "*:user/team/*"}},  # only members with a path
+    {"ArnNotEquals": {"aws:PrincipalArn": f"arn:aws:iam::{L}:user/${{aws:username}}"}},  # only those with one
+])
+def test_members_with_a_path_are_tried(condition: dict[str, Any]) -> None:
+    grant = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*", "Condition": condition}
+    assert findings({"GroupDetailList": [group("Ops", grant)]}) == {"group/Ops": (f"arn:aws:iam::{L}:group/Ops",)}

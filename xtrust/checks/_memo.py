@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache, partial
 
 from .._frozen import frozen
 from .._glob import glob_any, glob_matcher, has_wildcard, star_prefix
-from ..callers import ASSUME_ROLE, Caller, RoleRef, parse_role
+from ..callers import ASSUME_ROLE, SET_SOURCE_IDENTITY, TAG_SESSION, Caller, RoleRef, parse_role
 from ..errors import InputError
 from ..evaluate import _VARIABLE, Match, StatementRef, _side, _variable_key, covers_action
 from ..inventory import Account, Grant, Group, User
@@ -148,8 +148,10 @@ class AssumeMemo:
 
     def bears_on(self, shape: Shape, allow_roles: Sequence[str]) -> bool:
         """Whether the document can change an identity-assume verdict: an Allow statement of it reaches
-        outside the allow list (:meth:`escaping_reach`), or a Deny statement can apply to sts:AssumeRole."""
-        return shape.denies or self.escaping_reach(shape, allow_roles) != ()
+        outside the allow list (:meth:`escaping_reach`), a Deny statement can apply to sts:AssumeRole, or a
+        statement to what a request with session tags or a source identity needs besides
+        (sts:TagSession, sts:SetSourceIdentity: evaluate.decide asks the same policies for them)."""
+        return shape.denies or shape.companion or self.escaping_reach(shape, allow_roles) != ()
 
     def shuts_out(self, shape: Shape, allow_roles: Sequence[str]) -> bool:
         """Whether the document has a Deny statement without conditions that applies to sts:AssumeRole on
@@ -191,11 +193,14 @@ class AssumeMemo:
     def stands_for_members(self, account: Account, group: Group, allow_roles: Sequence[str]) -> bool:
         """Whether a group's check under its allow list stands for any member's (_covered_by_groups): all its
         policies are in the account data, and none of those that bear on the verdict (:meth:`grants`)
-        depends on who the caller is. A member's list holds the group's, so what bears on no verdict under
+        depends on who the caller is, nor has a statement on sts:TagSession or sts:SetSourceIdentity (which
+        could complete another group's grant). A member's list holds the group's, so what bears on no verdict under
         the group's list bears on no member's either. Asked once per group: _covered_by_groups keeps the
         answer."""
         grants, missing = self.grants(account, group, allow_roles)
-        return not missing and not any(self.names_the_caller(g.document) for g in grants)
+        # A group's sts:TagSession (or SetSourceIdentity) statements complete another group's grants
+        return not missing and not any(self.names_the_caller(g.document) or self.shape(g.document).companion
+                                       for g in grants)
 
     def shapes(self, policies: Sequence[Policy]) -> list[Shape]:
         return [self.shape(p) for p in policies]
@@ -440,6 +445,12 @@ class Shape:
                 out += [v for v in (items.values if items else ()) if "${" in v
                         and any(map(caller_sets, _VARIABLE.findall(v)))]
         return tuple(out)
+
+    @cached_property
+    def companion(self) -> bool:
+        """Whether a statement of it can apply to sts:TagSession or sts:SetSourceIdentity."""
+        return any(covers_action(s, action) for s in self.policy.statements for action in (TAG_SESSION,
+                                                                                            SET_SOURCE_IDENTITY))
 
     @cached_property
     def denies(self) -> bool:

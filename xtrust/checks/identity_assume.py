@@ -458,7 +458,8 @@ def _covered_by_groups(account: Account, user: User, allow: AssumeAllow, checked
     """A user with no policies of its own, whose groups are all checked and whose documents that bear on the
     verdict do not depend on who the caller is (AssumeMemo.stands_for_members), can reach nothing its
     groups' own checks have not found: a group's check stands for any member, and the other groups of the
-    user can only add Deny statements to it. ``standing`` keeps the answer for each group name once every
+    user can only add Deny statements to it (a group with a statement on sts:TagSession, which could complete
+    another group's grant, does not stand for its members). ``standing`` keeps the answer for each group name once every
     group is checked."""
     if user.inline or user.attached or not user.groups:
         return False

@@ -6,7 +6,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from .._frozen import frozen
 from .._glob import glob_match, has_wildcard
@@ -114,11 +113,10 @@ def _numeric_accounts(values: Iterable[str], *, dates: bool = False) -> set[str]
     epoch seconds, and a value as a time (``dates``)."""
     out: set[str] = set()
     for value in values:
-        stamp = _date(value) if dates else _number(value)
-        number = None if stamp is None or stamp != stamp or stamp in (math.inf, -math.inf) else Decimal(stamp)
-        if number is None or not -1 <= number <= 10 ** 12:  # no account around it
+        number = _date(value) if dates else _number(value)
+        if number is None or not -1 <= number <= 10 ** 12:  # no account around it (nor around NaN)
             continue
-        whole = int(number.to_integral_value(rounding="ROUND_FLOOR"))
+        whole = math.floor(number)
         out.update(f"{n:012d}" for n in (whole - 1, whole, whole + 1) if 0 <= n < 10 ** 12)
     return out
 

@@ -153,9 +153,10 @@ _FRESH_MEMBERS = ("any", "xtrust-member", "q", "Z0", "member+1", "m@example.com"
 def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
     """Users of ``account`` whose decisions cover every member a group can have, for documents whose verdict
     depends on who the caller is (a condition on aws:username or aws:PrincipalArn): a fresh member
-    ("any"), each user the conditions name (patterns instantiated, paths kept), and a member none of their
-    patterns matches ("any" itself, unless a pattern does). A group's grant to "bob" alone is a grant to
-    whoever is made a member under that name, member today or not."""
+    ("any"), each user the conditions name (patterns instantiated, paths kept, a policy variable read as
+    ``*``), a member with a path where a condition reads the ARN, and a member none of their patterns
+    matches ("any" itself, unless a pattern does). A group's grant to "bob" alone is a grant to whoever is
+    made a member under that name, member today or not."""
     prefix = f"arn:aws:iam::{account}:user/"
     arns = [prefix + "any"]
     names: list[str] = []  # aws:username values, patterns included
@@ -163,14 +164,16 @@ def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
     for policy in policies:
         for statement in policy.statements:
             for condition in statement.conditions:
-                values = [v for v in condition.values if "${" not in v]
                 if condition.key_lower == "aws:username":
+                    values = [v for v in condition.values if "${" not in v]
                     names += values
-                    arns += [prefix + instantiate(value, star, single) for value in values
-                             for star, single in (("any", "z"), ("", "0"))]
+                    arns += [prefix + instantiate(value, star, single) for value in values for star, single in _FILLS]
                 elif condition.key_lower == "aws:principalarn":
+                    values = [_VARIABLE.sub("*", v) for v in condition.values]  # a variable may be anything
                     patterns += values
-                    arns += [arn for value in values for arn in _instantiate_arns(value, [account])]
+                    arns += [f"arn:aws:iam::{account}:{r}" for v in values for r in _resources(_resource_part(v))
+                             if r.startswith("user/")]
+                    arns.append(prefix + "xtrust-path/any")  # a member with a path: its ARN differs in more
     if names or patterns:
         fresh = next((name for name in _fresh_members() if not any(glob_match(n, name) for n in names)
                       and not any(glob_match(p, prefix + name) for p in patterns)), None)

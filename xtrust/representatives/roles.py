@@ -102,9 +102,22 @@ def _known_role_names(known_roles: tuple[str, ...]) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def resource_role_names(resource: str, username: str) -> tuple[str, ...]:
     """The role names (path included) one resource pattern stands for: ``*`` and ``?`` instantiated with a
-    fresh name, with and without a path; policy variables resolved for this caller, or fresh."""
+    fresh name, with and without a path; policy variables resolved for this caller, or fresh, or to their
+    defaults (``${aws:RequestTag/project, 'ReadOnly'}`` names role/ReadOnly when the tag is not sent)."""
     resolved = resource.replace("${aws:username}", username).replace("${aws:PrincipalAccount}", "")
-    resolved = re.sub(r"\$\{[^}]*\}", FRESH, resolved)
+    names = _role_names(re.sub(r"\$\{[^}]*\}", FRESH, resolved))
+    if re.search(r"\$\{[^},]*,[^}]*\}", resolved):  # ${key, 'default'}: the default, when the key is absent
+        names += _role_names(re.sub(r"\$\{([^}]*)\}", _default_or_fresh, resolved))
+    return tuple(names)
+
+
+def _default_or_fresh(found: re.Match[str]) -> str:
+    _, comma, default = found.group(1).partition(",")
+    default = default.strip()
+    return default[1:-1] if comma and len(default) >= 2 and default[0] == default[-1] == "'" else FRESH
+
+
+def _role_names(resolved: str) -> list[str]:
     parts = ARN_PARTS.match(resolved)
     tail = parts.group(5) if parts else resolved
     names = []
@@ -118,4 +131,4 @@ def resource_role_names(resource: str, username: str) -> tuple[str, ...]:
             names.append(instantiate(star + tail[1:], star, single) or "any")
         elif tail.startswith("?"):
             names.append(instantiate(tail[1:], star, single) or "any")
-    return tuple(names)
+    return names
