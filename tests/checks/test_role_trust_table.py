@@ -288,6 +288,17 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
      None, None),
     ("star-tag-equal-to-resource-account", doc(allow(STAR, condition={
         "StringEquals": {"aws:PrincipalTag/account": "${aws:ResourceAccount}"}})), None, "555555555555"),
+    # aws:SourceAccount and aws:SourceArn come with a service's call only: never with a federated user's
+    ("web-identity-with-source-account", doc(allow({"Federated": "accounts.google.com"},
+                                                   action="sts:AssumeRoleWithWebIdentity",
+                                                   condition={"StringEquals": {"aws:SourceAccount": L}})), None, None),
+    ("saml-with-source-arn-present", doc(allow({"Federated": f"arn:aws:iam::{L}:saml-provider/Okta"},
+                                               action="sts:AssumeRoleWithSAML",
+                                               condition={"Null": {"aws:SourceArn": "false"}})), None, None),
+    ("web-identity-with-source-account-if-exists", doc(allow({"Federated": "accounts.google.com"},
+                                                             action="sts:AssumeRoleWithWebIdentity",
+                                                             condition={"StringEqualsIfExists": {"aws:SourceAccount": L}})),
+     None, "accounts.google.com"),
     # --- names and accounts the conditions tell apart, whatever the operator reading them ---------------
     ("star-username-bob", doc(allow(STAR, condition={"StringEquals": {"aws:username": "bob"}})), None, ":user/bob"),
     ("star-username-like", doc(allow(STAR, condition={"StringLike": {"aws:username": "A*"}})), None, ":user/A"),

@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from .._glob import glob_match, has_wildcard
-from ..callers import Caller
+from ..callers import Caller, CallerKind
 from ..conditions import _date, _ip, _number
 from ..evaluate import (
     _LITERALS,
@@ -371,8 +371,8 @@ def _choices(conditions: Sequence[Condition], caller: Caller, now: datetime, res
         key = condition.key_lower
         if key in PRINCIPAL_KEYS or key == fixed:
             continue
-        if key in SERVICE_CALL_KEYS and caller.is_iam:
-            continue  # present only when a service calls on someone's behalf
+        if key in SERVICE_CALL_KEYS and caller.kind is not CallerKind.SERVICE:
+            continue  # present only when a service calls on someone's behalf: never for a user or a federated one
         by_key.setdefault(key, []).append(condition)
     keys = sorted(by_key)
     spelling = {key: by_key[key][0].key for key in keys}  # as the policy writes it, for counterexamples
@@ -380,7 +380,7 @@ def _choices(conditions: Sequence[Condition], caller: Caller, now: datetime, res
     choices = [_key_values(key, clock if key in TIME_KEYS else by_key[key], now) for key in keys]
     links = [(condition.key_lower, variable, condition.operator.base.name.startswith(("Numeric", "Date")))
              for condition in conditions for value in condition.values for variable in _VARIABLE.findall(value)
-             if not (condition.key_lower in SERVICE_CALL_KEYS and caller.is_iam)
+             if not (condition.key_lower in SERVICE_CALL_KEYS and caller.kind is not CallerKind.SERVICE)
              and (resource is not None or fixed not in (condition.key_lower, _variable_key(variable).lower()))]
     if not links:
         return keys, spelling, choices
