@@ -14,7 +14,7 @@ Condition keys fall into three kinds
   aws:PrincipalIsAWSService, aws:PrincipalServiceName…): fixed by the candidate caller; and
   aws:ResourceAccount, fixed by the role (the evaluator takes it from the role's ARN);
 - keys present only in service-to-service calls (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID…):
-  absent for IAM callers, chosen freely for service callers;
+  absent for users, role sessions and federated users, chosen freely for service callers;
 - everything else — aws:userid (a unique ID names no account), aws:SourceIp, MFA, sts:ExternalId,
   session names, request and principal tags, and aws:PrincipalOrgID/OrgPaths (an organisation holds many
   accounts, the login account proves nothing) — chosen freely: the policy's own constants, nearby
