@@ -288,6 +288,19 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
      None, None),
     ("star-tag-equal-to-resource-account", doc(allow(STAR, condition={
         "StringEquals": {"aws:PrincipalTag/account": "${aws:ResourceAccount}"}})), None, "555555555555"),
+    # AWS writes the numbers and times it sets one way: 3600, 1000, 2030-01-01T00:00:10Z
+    ("star-duration-written-with-a-decimal-point", doc(allow(STAR, condition={
+        "StringEquals": {"sts:DurationSeconds": "3600.0"}})), None, None),
+    ("star-mfa-age-written-with-an-exponent", doc(allow(STAR, condition={
+        "StringEquals": {"aws:MultiFactorAuthAge": "1e3"}})), None, None),
+    ("star-mfa-age-equal-as-a-number", doc(allow(STAR, condition={
+        "NumericEquals": {"aws:MultiFactorAuthAge": "1e3"}})), None, "555555555555"),
+    ("star-token-issue-time-in-epoch-digits", doc(allow(STAR, condition={
+        "StringEquals": {"aws:TokenIssueTime": "1893456010"}})), None, None),
+    ("star-token-issue-time-as-written", doc(allow(STAR, condition={
+        "StringEquals": {"aws:TokenIssueTime": "2030-01-01T00:00:10Z"}})), None, "555555555555"),
+    ("star-duration-like", doc(allow(STAR, condition={"StringLike": {"sts:DurationSeconds": "36*"}})),
+     None, "555555555555"),
     # aws:SourceAccount and aws:SourceArn come with a service's call only: never with a federated user's
     ("web-identity-with-source-account", doc(allow({"Federated": "accounts.google.com"},
                                                    action="sts:AssumeRoleWithWebIdentity",

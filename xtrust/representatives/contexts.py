@@ -78,6 +78,30 @@ _EXAMPLES = {"Numeric": ("0", "3600"), "Date": ("1970-01-01T00:00:00Z",), "IpAdd
 MAX_CONTEXTS = 4096
 
 
+def _whole_numbers(value: str) -> list[str]:
+    """A number as AWS writes a count of seconds: the whole numbers at and around it, in digits."""
+    number = _number(value)
+    if number is None:
+        return []
+    if number.adjusted() > 60:  # digits past any count of seconds: kept as they are, not written out
+        return [value]
+    return [str(n) for n in dict.fromkeys((math.floor(number), math.ceil(number)))]
+
+
+def _iso_seconds(value: str) -> list[str]:
+    """A time as AWS writes one (2026-06-01T12:00:00Z): the whole seconds at and around it that ISO 8601
+    can write."""
+    stamp = _date(value)
+    if stamp is None or not FIRST_SECOND <= stamp < LAST_SECOND + 1:
+        return []
+    return [iso_second(s) for s in dict.fromkeys((math.floor(stamp), math.ceil(stamp))) if s <= LAST_SECOND]
+
+
+# How AWS writes the value of each key it sets as a number or a time (a String operator reads the text)
+_WRITTEN_AS = {"aws:multifactorauthage": _whole_numbers, "sts:durationseconds": _whole_numbers,
+               "aws:tokenissuetime": _iso_seconds}
+
+
 def _fits(key: str, value: str) -> bool:
     """Whether a key AWS sets can hold ``value``: of its type (KEY_TYPES) and within its bounds (KEY_RANGES)."""
     if not _OF_TYPE[KEY_TYPES[key]](value):
@@ -253,6 +277,8 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values += _filled(conditions, typed, [*values, *_EXAMPLES[typed]])
     if key in KEY_RANGES:  # a number AWS sets within bounds: those it can hold, and the bounds
         values = [v for v in values if _fits(key, v)] + [str(b) for b in KEY_RANGES[key] if b is not None]
+    if key in _WRITTEN_AS:  # as AWS writes it: 3600, never 3600.0 or 3.6E+3, which a String operator tells apart
+        values = [written for v in values for written in _WRITTEN_AS[key](v)]
     singles: list[tuple[str, ...] | None] = [(v,) for v in dict.fromkeys(values)]
     if typed is None and any(c.operator.qualifier is not None for c in conditions):  # a typed key holds one value
         plain = tuple(dict.fromkeys(v for v in constants if not has_wildcard(v)))
