@@ -209,6 +209,15 @@ CASES: list[tuple[str, list[dict[str, Any]], str | None]] = [
     # A tag may take the allowed role's name, and no other name reaches a role.
     ("tag-variable-inside-allow-list", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:PrincipalTag/team}}",
                                                   condition={"StringEquals": {"aws:PrincipalTag/team": "Admin"}}))], None),
+    # a fresh tag value no pattern catches: xtrust-fresh has a dash and an e, ops neither
+    ("tag-without-a-dash", [doc(allow(f"arn:aws:iam::{D}:role/*", condition={
+        "ForAnyValue:StringNotLike": {"aws:PrincipalTag/x": "*-*"}}))], f"{D}:role/"),
+    ("tag-without-an-e", [doc(allow(f"arn:aws:iam::{D}:role/*", condition={
+        "StringNotLike": {"aws:PrincipalTag/team": "*e*"}, "Null": {"aws:PrincipalTag/team": "false"}}))],
+     f"{D}:role/"),
+    # no role has an empty path segment (role//Admin): the Deny leaves no role reachable
+    ("only-impossible-arns-left", [doc(allow(f"arn:aws:iam::{D}:role/*/Admin"),
+                                       deny(action="sts:AssumeRole", NotResource=f"arn:aws:iam::{D}:role//*"))], None),
     # a variable's default names a role when the key is not sent (reference_policies_variables)
     ("request-tag-default-names-a-role", [doc(allow(f"arn:aws:iam::{D}:role/${{aws:RequestTag/project, 'ReadOnly'}}"))],
      READONLY),

@@ -135,6 +135,7 @@ def test_a_deny_that_spares_one_member_is_found_on_the_group() -> None:
     ({"StringEquals": {"aws:username": "b*"}}, None),  # no user is named "b*"
     ({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:user/bob"}}, None),  # not a member's account
     ({"StringLike": {"aws:username": "*"}, "StringNotLike": {"aws:username": "*"}}, None),
+    ({"StringNotEquals": {"aws:username": ["any", "*"]}}, "user/"),  # a star, not a wildcard, in StringNotEquals
 ])
 def test_a_groups_verdict_does_not_depend_on_whether_its_conditions_name_the_fresh_member(
         condition: dict[str, Any], member: str | None) -> None:

@@ -25,12 +25,12 @@ DEV = ROOT / "examples" / "world" / "dev-123456789012.json"
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
 
 
-def _dev_with(name: str, tmp: Path) -> str:
-    """The example Dev account with one role renamed ``name`` (written as JSON escapes, as IAM's API would)."""
+def _dev_with(text: str, tmp: Path) -> str:
+    """The example Dev account with a role whose trust policy asks for the external ID ``text`` (written as a
+    JSON escape), which its proof then shows."""
     data: dict[str, Any] = json.loads(DEV.read_text())
     role = next(r for r in data["RoleDetailList"] if r["RoleName"] == "Deployer")
-    role["RoleName"] = name
-    role["Arn"] = role["Arn"].rsplit("/", 1)[0] + "/" + name
+    role["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] = {"StringEquals": {"sts:ExternalId": text}}
     path = tmp / "dev-123456789012.json"
     path.write_text(json.dumps(data))  # ensure_ascii: a lone surrogate is the escape \udc80
     return str(path)

@@ -189,3 +189,15 @@ def test_the_command_loads_only_what_every_command_needs() -> None:
     heavy = {"yaml", "jsonschema", "boto3", "botocore", "decimal", "_decimal", "hashlib", "_hashlib", "xtrust.fix",
              "xtrust.collect", "xtrust.apply", "multiprocessing"}
     assert not loaded & heavy, sorted(loaded & heavy)
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:iam::123456789012:role/a:b", "arn:aws:iam::123456789012:role//Admin"])
+def test_a_role_arn_no_role_can_have_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                  arn: str) -> None:
+    """IAM names roles with letters, digits and +=,.@_- under a path of / or /text/ (API_CreateRole)."""
+    (tmp_path / "dev.json").write_text(json.dumps({"RoleDetailList": [{
+        "RoleName": arn.rsplit("/", 1)[1], "Path": "/", "Arn": arn, "AssumeRolePolicyDocument": TRUST}]}))
+    code, out, err = run(capsys, "scan", "--rules", str(RULES), "--snapshot", str(tmp_path / "dev.json"), str(LOGIN))
+    assert code == 2 and out == ""
+    assert err == f"xtrust: error: {tmp_path / 'dev.json'}: no role can have this ARN: {arn!r} (a name of letters, " \
+                  "digits and +=,.@_-, a path of / or /text/)\n"

@@ -330,7 +330,7 @@ class _AllowList:
 
 
 # What parse_role accepts for sure: an ARN of this form needs no parsing to be known good.
-_PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::[0-9]{12}:role/[^\n]*[^/\n]")
+_PLAIN_ROLE_ARN = re.compile(r"arn:aws:iam::[0-9]{12}:role/(?:[!-~]+/)?[A-Za-z0-9+=,.@_-]{1,64}")
 _NOTHING: _SideFlags = ((), False)
 _UNSET = object()
 

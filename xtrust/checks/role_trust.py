@@ -19,6 +19,7 @@ from datetime import date, datetime
 from .._glob import has_wildcard
 from .._witness import arn_part_pattern, role_witness
 from ..callers import ASSUME_ROLE, Caller, CallerKind, RoleRef, parse_caller, parse_role, whole_account
+from ..errors import InputError
 from ..evaluate import Match, _not_principal_exempts, build_context, covers_action, decide, principal_match, utc_now
 from ..findings import Counterexample, Finding
 from ..inventory import Account, Role
@@ -329,5 +330,8 @@ def run_role_trust(rule: Rule, account: Account, rules: RuleSet, now: datetime,
     for role in account.roles:
         if rule.scope.covers(account.id, role.name, role.path):
             checked.append(role.arn)
-            check_role(rule, role, collector, rules.login, known, cache, now)
+            try:
+                check_role(rule, role, collector, rules.login, known, cache, now)
+            except InputError as exc:  # an ARN no role can have (role//x, a name with a colon)
+                raise InputError(f"{account.source}: {exc}") from None
     return list(collector.by_resource.values()), collector.notes, tuple(checked)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .._frozen import frozen
@@ -20,6 +21,7 @@ __all__ = [
     "Constants",
     "collect_constants",
     "fresh_account",
+    "fresh_names",
     "instantiate",
     "instantiate_accounts",
 ]
@@ -104,6 +106,15 @@ def fresh_account(used: Iterable[str], avoid: Iterable[str] = ()) -> str:
     while str(number) in taken:
         number += 1
     return str(number)
+
+
+def fresh_names() -> Iterator[str]:
+    """Names and text to try for one that no pattern matches: a few unlike each other, then every name of one
+    and two characters (letters, digits and +=,.@_-, which IAM names and tag values allow)."""
+    yield from ("any", "xtrust-member", "q", "Z0", "member+1", "m@example.com")
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-"
+    yield from alphabet
+    yield from ("".join(pair) for pair in itertools.product(alphabet, repeat=2))
 
 
 def _numeric_accounts(values: Iterable[str], *, dates: bool = False) -> set[str]:

@@ -28,7 +28,7 @@ from ..evaluate import (
     second_of,
 )
 from ..model import RESOURCE_ACCOUNT, Condition
-from ._constants import FRESH, fresh_account, instantiate
+from ._constants import FRESH, fresh_account, fresh_names, instantiate
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -76,6 +76,16 @@ KEY_RANGES = {"aws:multifactorauthage": (0, None), "sts:durationseconds": (900, 
 _EXAMPLES = {"Numeric": ("0", "3600"), "Date": ("1970-01-01T00:00:00Z",), "IpAddress": ("203.0.113.77", "2001:db8::77"),
              "Bool": ("true", "false")}
 MAX_CONTEXTS = 4096
+
+
+def _fresh_texts(conditions: Sequence[Condition]) -> list[str]:
+    """Text no constant names: FRESH, and when a Like pattern of the conditions matches it (``*-*``), the
+    first of fresh_names that none matches."""
+    patterns = [v for c in conditions if c.operator.base.name.endswith("Like") for v in c.values if "${" not in v]
+    if not any(glob_match(p, FRESH) for p in patterns):
+        return [FRESH]
+    other = next((t for t in fresh_names() if not any(glob_match(p, t) for p in patterns)), None)
+    return [FRESH] if other is None else [FRESH, other]
 
 
 def _whole_numbers(value: str) -> list[str]:
@@ -267,7 +277,7 @@ def _key_values(key: str, conditions: Sequence[Condition], now: datetime) -> lis
         values += ["true", "false"]
     if families & {"String", "Arn", "Binary", "Null"}:
         values += _strings(conditions)
-        values.append(FRESH)  # text no constant names, and no ARN: a user ID, or a tag, is one
+        values += _fresh_texts(conditions)  # text no constant names, and no ARN: a user ID, or a tag, is one
         if "Arn" in families:  # an ARN no constant names
             values.append(f"arn:aws:iam::{fresh_account([])}:role/{FRESH}")
     elif typed is None:  # a tag or an external ID can be any text, which no number, time or address reads as

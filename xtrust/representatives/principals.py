@@ -4,9 +4,8 @@ whether a rule's allow list admits a caller."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from .._glob import glob_match, has_wildcard
@@ -21,7 +20,15 @@ from ..callers import (
 )
 from ..evaluate import _LITERALS, _VARIABLE
 from ..model import Condition, Policy, PrincipalForm, PrincipalKind
-from ._constants import ARN_PARTS, Candidate, collect_constants, fresh_account, instantiate, instantiate_accounts
+from ._constants import (
+    ARN_PARTS,
+    Candidate,
+    collect_constants,
+    fresh_account,
+    fresh_names,
+    instantiate,
+    instantiate_accounts,
+)
 
 __all__ = [
     "allowed_principal",
@@ -95,20 +102,20 @@ def _caller_resources(conditions: Sequence[Condition], stranger: str) -> list[st
     "any", a fresh name none of them matches. Names are compared in every account alike, so a name the policy
     suggests is tried in the stranger's account too (``aws:username`` "bob" is any account's bob)."""
     resources = ["user/any", "role/any"]
-    names: list[str] = []  # aws:username values: patterns of a name
+    names: list[tuple[str, bool]] = []  # aws:username values, and whether their operator reads wildcards
     arns: list[str] = []  # aws:PrincipalArn values: patterns of an ARN
     for condition in conditions:
         if condition.key_lower not in ("aws:username", "aws:principalarn"):
             continue
         values = [_VARIABLE.sub("*", v) for v in condition.values]
         if condition.key_lower == "aws:username":
-            names += values
+            names += [(v, _reads_wildcards(condition)) for v in values]
             resources += [f"user/{instantiate(v, star, single)}" for v in values for star, single in _FILLS]
         elif condition.key_lower == "aws:principalarn":
             arns += values
             resources += [r for v in values for r in _resources(_resource_part(v))]
     if names or arns:
-        fresh = next((name for name in _fresh_members() if not any(glob_match(n, name) for n in names)
+        fresh = next((name for name in fresh_names() if not _named(names, name)
                       and not any(glob_match(p, f"arn:aws:iam::{stranger}:{kind}/{name}")
                                   for p in arns for kind in ("user", "role"))), None)
         if fresh is not None:
@@ -117,6 +124,16 @@ def _caller_resources(conditions: Sequence[Condition], stranger: str) -> list[st
 
 
 _FILLS = (("any", "z"), ("", "0"))  # what a * and a ? stand for: a fresh name, and nothing or a digit
+
+
+def _reads_wildcards(condition: Condition) -> bool:
+    """Whether the operator reads * and ? as wildcards: the Like operators only (StringEquals "*" is a star)."""
+    return condition.operator.base.name.endswith("Like")
+
+
+def _named(names: Sequence[tuple[str, bool]], name: str) -> bool:
+    """Whether one of the aws:username values (each with whether its operator reads wildcards) is ``name``."""
+    return any(glob_match(value, name) if like else value == name for value, like in names)
 
 
 def _resource_part(pattern: str) -> str:
@@ -147,7 +164,6 @@ def _resources(pattern: str) -> list[str]:
 
 
 _USER_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")  # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
-_FRESH_MEMBERS = ("any", "xtrust-member", "q", "Z0", "member+1", "m@example.com")
 
 
 def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
@@ -159,14 +175,14 @@ def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
     made a member under that name, member today or not."""
     prefix = f"arn:aws:iam::{account}:user/"
     arns = [prefix + "any"]
-    names: list[str] = []  # aws:username values, patterns included
+    names: list[tuple[str, bool]] = []  # aws:username values, and whether their operator reads wildcards
     patterns: list[str] = []  # aws:PrincipalArn values
     for policy in policies:
         for statement in policy.statements:
             for condition in statement.conditions:
                 if condition.key_lower == "aws:username":
                     values = [v for v in condition.values if "${" not in v]
-                    names += values
+                    names += [(v, _reads_wildcards(condition)) for v in values]
                     arns += [prefix + instantiate(value, star, single) for value in values for star, single in _FILLS]
                 elif condition.key_lower == "aws:principalarn":
                     values = [_VARIABLE.sub("*", v) for v in condition.values]  # a variable may be anything
@@ -175,21 +191,12 @@ def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
                              if r.startswith("user/")]
                     arns.append(prefix + "xtrust-path/any")  # a member with a path: its ARN differs in more
     if names or patterns:
-        fresh = next((name for name in _fresh_members() if not any(glob_match(n, name) for n in names)
+        fresh = next((name for name in fresh_names() if not _named(names, name)
                       and not any(glob_match(p, prefix + name) for p in patterns)), None)
         if fresh is not None:
             arns.append(prefix + fresh)
     return [arn for arn in dict.fromkeys(arns)
             if arn.startswith(prefix) and _USER_NAME.fullmatch(arn.rsplit("/", 1)[1])]
-
-
-def _fresh_members() -> Iterator[str]:
-    """User names to try for a member no pattern matches: a few unlike each other, then every name of one
-    and two characters."""
-    yield from _FRESH_MEMBERS
-    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-"
-    yield from alphabet
-    yield from ("".join(pair) for pair in itertools.product(alphabet, repeat=2))
 
 
 def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
