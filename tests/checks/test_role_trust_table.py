@@ -348,6 +348,17 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
         "DateGreaterThan": {"aws:PrincipalAccount": L}})), None, "987654321099"),
     ("star-account-before-as-a-date", doc(allow(STAR, condition={
         "DateLessThan": {"aws:PrincipalAccount": "100000000000"}})), None, "099999999999"),
+    ("vendor-arn-not-like-names-with-an-a", doc(allow({"AWS": X}, condition={
+        "ForAnyValue:ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{X}:*/*a*"}})), None, X),
+    ("own-account-arn-not-like-names-with-an-a", doc(allow({"AWS": D}, condition={
+        "ForAllValues:ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{D}:*/*a*"}})), None, D),
+    # the caller picks its source address, of either version: one outside every network listed
+    ("star-denied-every-ipv4-and-a-v6-network", doc(allow(STAR), deny(STAR, condition={
+        "IpAddressIfExists": {"aws:SourceIp": ["0.0.0.0/0", "2001:db8::/32"]}})), None, "555555555555"),
+    ("star-outside-every-network", doc(allow(STAR, condition={
+        "ForAnyValue:NotIpAddress": {"aws:SourceIp": ["0.0.0.0/0", "2001:db8::/32"]}})), None, "555555555555"),
+    ("star-denied-every-address", doc(allow(STAR), deny(STAR, condition={
+        "IpAddressIfExists": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}})), None, None),
     # --- an allow list's role pattern covers the roles its ARN pattern matches, path included ---------
     ("login-role-outside-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/Build"})), CI_ROLES, ":role/Build"),
     ("login-role-under-allowed-path", doc(allow({"AWS": f"arn:aws:iam::{L}:role/ci/Build"})), CI_ROLES, None),

@@ -116,10 +116,10 @@ KINDS = [
     ("aws:MultiFactorAuthAge", "StringEquals", "abc", ["0"]),
     ("aws:MultiFactorAuthAge", "ArnEqualsIfExists", "arn:aws:iam::*:*", ["0"]),
     ("aws:MultiFactorAuthAge", "NumericLessThan", "3600", ["3600", "3599", "3601", "0"]),  # never below 0
-    ("aws:SourceIp", "StringLike", "abc*", ["203.0.113.77", "abc1:db8::77"]),  # an IPv6 address begins with abc
-    ("aws:SourceIp", "StringLike", "10.*x", ["203.0.113.77"]),  # no address ends with x
+    ("aws:SourceIp", "StringLike", "abc*", ["203.0.113.77", "2001:db8::77", "abc1:db8::77"]),  # an IPv6 address begins with abc
+    ("aws:SourceIp", "StringLike", "10.*x", ["203.0.113.77", "2001:db8::77"]),  # no address ends with x
     # ... and, where text with wildcards is matched, a value of the type the pattern matches, if there is one
-    ("aws:SourceIp", "StringLike", "10.*", ["203.0.113.77", "10.203.0.113"]),
+    ("aws:SourceIp", "StringLike", "10.*", ["203.0.113.77", "2001:db8::77", "10.203.0.113"]),
     ("sts:DurationSeconds", "StringLike", "3?00", ["3000", "3600", "900", "43200"]),
     ("aws:TokenIssueTime", "StringLike", "2030-*", ["1970-01-01T00:00:00Z", "2030-01-01T00:00:00Z"]),
     ("aws:SecureTransport", "StringEquals", "yes", ["true", "false"]),

@@ -195,13 +195,17 @@ def _addresses(values: Iterable[str]) -> list[str]:
         except ValueError:
             continue
     out = []
-    for network in networks:
-        out += [str(network.network_address), str(network.broadcast_address)]
-    for outsider in ("203.0.113.77", "198.51.100.7", "192.0.2.99", "2001:db8::77"):
-        address = ipaddress.ip_address(outsider)
-        if not any(address.version == n.version and address in n for n in networks):
-            out.append(outsider)
-            break
+    for network in networks:  # its edges, and the addresses just outside them
+        kind = ipaddress.IPv4Address if network.version == 4 else ipaddress.IPv6Address
+        first, last = int(network.network_address), int(network.broadcast_address)
+        out += [str(kind(n)) for n in (first, last, first - 1, last + 1) if 0 <= n < 2 ** network.max_prefixlen]
+    for outsiders in (("203.0.113.77", "198.51.100.7", "192.0.2.99"), ("2001:db8::77", "2001:db9::1")):
+        # an address of each version in none of the networks, where one of those is (the caller picks the version)
+        for outsider in outsiders:
+            address = ipaddress.ip_address(outsider)
+            if not any(address.version == n.version and address in n for n in networks):
+                out.append(outsider)
+                break
     return out
 
 

@@ -61,7 +61,7 @@ def trust_candidates(
         with contextlib.suppress(ValueError):  # not a caller: an instantiated pattern that names no principal
             out.append(Candidate(_caller(arn, action), action))
 
-    resources = _caller_resources(constants.conditions, stranger)
+    resources = _caller_resources(constants.conditions, [stranger, *accounts])
     for account in [stranger, *accounts]:
         for resource in resources:
             add(f"arn:aws:iam::{account}:{resource}")
@@ -95,12 +95,13 @@ def trust_candidates(
     return out
 
 
-def _caller_resources(conditions: Sequence[Condition], stranger: str) -> list[str]:
+def _caller_resources(conditions: Sequence[Condition], accounts: Sequence[str]) -> list[str]:
     """The resource parts (``user/any``, ``role/ci/any``) of the callers to try in every account: a fresh user
     and role ("any"); the names and paths the conditions on aws:username and aws:PrincipalArn give, whatever
     their operator (patterns instantiated, a policy variable read as ``*``); and, when some pattern catches
-    "any", a fresh name none of them matches. Names are compared in every account alike, so a name the policy
-    suggests is tried in the stranger's account too (``aws:username`` "bob" is any account's bob)."""
+    "any", a fresh name none of them matches in any of the ``accounts``. Names are compared in every account
+    alike, so a name the policy suggests is tried in the stranger's account too (``aws:username`` "bob" is
+    any account's bob)."""
     resources = ["user/any", "role/any"]
     names: list[tuple[str, bool]] = []  # aws:username values, and whether their operator reads wildcards
     arns: list[str] = []  # aws:PrincipalArn values: patterns of an ARN
@@ -116,8 +117,8 @@ def _caller_resources(conditions: Sequence[Condition], stranger: str) -> list[st
             resources += [r for v in values for r in _resources(_resource_part(v))]
     if names or arns:
         fresh = next((name for name in fresh_names() if not _named(names, name)
-                      and not any(glob_match(p, f"arn:aws:iam::{stranger}:{kind}/{name}")
-                                  for p in arns for kind in ("user", "role"))), None)
+                      and not any(glob_match(p, f"arn:aws:iam::{account}:{kind}/{name}")
+                                  for p in arns for account in accounts for kind in ("user", "role"))), None)
         if fresh is not None:
             resources += [f"user/{fresh}", f"role/{fresh}"]
     return list(dict.fromkeys(resources))
