@@ -301,6 +301,12 @@ CASES: list[tuple[str, dict[str, Any], TrustAllow | None, str | None]] = [
         "StringEquals": {"aws:TokenIssueTime": "2030-01-01T00:00:10Z"}})), None, "555555555555"),
     ("star-duration-like", doc(allow(STAR, condition={"StringLike": {"sts:DurationSeconds": "36*"}})),
      None, "555555555555"),
+    # an MFA age comes only with MFA: no request has an age without MultiFactorAuthPresent true
+    ("star-mfa-age-without-mfa", doc(allow(STAR, condition={
+        "Bool": {"aws:MultiFactorAuthPresent": "false"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})),
+     None, None),
+    ("star-recent-mfa", doc(allow(STAR, condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})),
+     None, "555555555555"),
     # aws:SourceAccount and aws:SourceArn come with a service's call only: never with a federated user's
     ("web-identity-with-source-account", doc(allow({"Federated": "accounts.google.com"},
                                                    action="sts:AssumeRoleWithWebIdentity",

@@ -328,7 +328,13 @@ def contexts(
                     full[key] = value
                     if key in spelling:
                         chosen[spelling[key]] = value
+        if _MFA_AGE in full and full.setdefault(_MFA_PRESENT, ("true",)) != ("true",):
+            continue  # AWS sets an MFA age only for credentials made with MFA, which it says are
         yield full, chosen
+
+
+# An MFA age comes only with MultiFactorAuthPresent true (reference_policies_condition-keys, aws:MultiFactorAuthAge)
+_MFA_AGE, _MFA_PRESENT = "aws:multifactorauthage", "aws:multifactorauthpresent"
 
 
 def context_count(conditions: Sequence[Condition], caller: Caller, now: datetime) -> int:
