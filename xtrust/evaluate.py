@@ -73,6 +73,7 @@ __all__ = [
     "decide",
     "explain",
     "principal_match",
+    "with_resource",
 ]
 
 Context = Mapping[str, tuple[str, ...]]
@@ -499,7 +500,7 @@ def _side(
         substitute = policy.substitutes_variables
         ctx = context
         if policy.reads_resource_account and RESOURCE_ACCOUNT not in context:
-            ctx = {**context, RESOURCE_ACCOUNT: (_resource_account(resource),)}
+            ctx = with_resource(context, resource)
         for statement in policy.statements:
             via = _statement_applies(statement, caller, action, resource, ctx, substitute, trust)
             if via is Match.NONE:
@@ -508,6 +509,11 @@ def _side(
                                statement.pointer, statement, via)
             (denies if statement.effect is Effect.DENY else allows).append(ref)
     return SideDecision(name, tuple(allows), tuple(denies))
+
+
+def with_resource(context: Context, resource: str) -> dict[str, tuple[str, ...]]:
+    """``context`` with aws:ResourceAccount, the account of the ``resource`` ARN, as AWS sets it."""
+    return {**context, RESOURCE_ACCOUNT: (_resource_account(resource),)}
 
 
 def _resource_account(resource: str) -> str:

@@ -24,8 +24,8 @@ from ._frozen import frozen
 from ._glob import glob_match
 from .callers import ASSUME_ROLE, parse_caller, parse_role
 from .checks import OUTSIDER_IDENTITY, assume_violations, trust_violations
-from .evaluate import _side, build_context, decide
-from .model import RESOURCE_ACCOUNT, Policy
+from .evaluate import _side, build_context, decide, with_resource
+from .model import Policy
 from .representatives import MAX_CONTEXTS, allowed_principal, contexts, role_candidates, trust_candidates
 from .rules import TrustAllow
 
@@ -162,12 +162,11 @@ def verify_identity(cases: Sequence[IdentityCase], *, known_accounts: Iterable[s
         conditions = [c for p in every for s in p.statements for c in s.conditions]
         arns = role_candidates(every, [*known, caller.account], case.allow_roles, caller.name)
         base = build_context(caller, now=now)
+        reads = any(p.reads_resource_account for p in every)
         for arn in arns:
             wanted = any(glob_match(pattern, arn) for pattern in case.allow_roles)
             tried = 0
-            reads = any(p.reads_resource_account for p in every)
-            for context, chosen in contexts(conditions, caller, {**base, RESOURCE_ACCOUNT: (arn.split(":")[4],)}
-                                            if reads else base, now):
+            for context, chosen in contexts(conditions, caller, with_resource(base, arn) if reads else base, now):
                 tried += 1
                 old = _allows(case.before, caller, arn, context)
                 new = _allows(case.after, caller, arn, context)

@@ -30,10 +30,11 @@ from ..evaluate import (
     covers_action,
     decide,
     utc_now,
+    with_resource,
 )
 from ..findings import Counterexample, Finding
 from ..inventory import Account, Grant, Group, User
-from ..model import RESOURCE_ACCOUNT, Condition, Effect, Policy
+from ..model import Condition, Effect, Policy
 from ..representatives import (
     MAX_CONTEXTS,
     TIME_KEYS,
@@ -110,8 +111,8 @@ def assume_violations(
         for binding in _bindings(binders, arn):
             tried = 0
             bound = {key.lower(): value for key, value in binding.items()}
-            for context, chosen in contexts(conditions, caller, {**base, RESOURCE_ACCOUNT: (arn.split(":")[4],)}
-                                            if reads_resource else base, moment):
+            for context, chosen in contexts(conditions, caller, with_resource(base, arn) if reads_resource else base,
+                                            moment):
                 tried += 1
                 if binding:  # the variables' values, whatever the conditions chose for the same keys
                     context = {**context, **bound}
