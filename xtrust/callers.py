@@ -21,6 +21,7 @@ __all__ = [
     "ASSUME_ROLE_WITH_SAML",
     "ASSUME_ROLE_WITH_WEB_IDENTITY",
     "FEDERATION_ACTIONS",
+    "IAM_NAME",
     "SET_SOURCE_IDENTITY",
     "TAG_SESSION",
     "Caller",
@@ -41,9 +42,9 @@ FEDERATION_ACTIONS = frozenset({ASSUME_ROLE_WITH_SAML.lower(), ASSUME_ROLE_WITH_
 
 _ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>[0-9]{12}):(?P<resource>.+)")
 _ACCOUNT = re.compile(r"[0-9]{12}")
-# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html: RoleName [\w+=,.@-]{1,64}, and a
-# Path of / alone or /text/ (its text any of ! to ~, slashes included, but not empty)
-_ROLE_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
+# The name of a user or a role: [\w+=,.@-]{1,64} (API_CreateUser, API_CreateRole); a role's Path is / alone or
+# /text/ (its text any of ! to ~, slashes included, but not empty)
+IAM_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 
 
 def is_account_id(text: str) -> bool:
@@ -121,7 +122,7 @@ def parse_role(arn: str) -> RoleRef:
     path, _, name = resource[len("role"):].rpartition("/")
     if not name:
         raise InputError(f"role ARN without a role name: {arn!r}")
-    if not _ROLE_NAME.fullmatch(name) or path == "/":  # role//Admin: no path is empty between its slashes
+    if not IAM_NAME.fullmatch(name) or path == "/":  # role//Admin: no path is empty between its slashes
         raise InputError(f"no role can have this ARN: {arn!r} (a name of letters, digits and +=,.@_-, a path "
                          "of / or /text/)")
     return RoleRef(arn, match["account"], name, path + "/", match["partition"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .._frozen import frozen
@@ -21,7 +21,7 @@ __all__ = [
     "Constants",
     "collect_constants",
     "fresh_account",
-    "fresh_names",
+    "fresh_name",
     "instantiate",
     "instantiate_accounts",
 ]
@@ -108,13 +108,14 @@ def fresh_account(used: Iterable[str], avoid: Iterable[str] = ()) -> str:
     return str(number)
 
 
-def fresh_names() -> Iterator[str]:
-    """Names and text to try for one that no pattern matches: a few unlike each other, then every name of one
-    and two characters (letters, digits and +=,.@_-, which IAM names and tag values allow)."""
-    yield from ("any", "xtrust-member", "q", "Z0", "member+1", "m@example.com")
+def fresh_name(caught: Callable[[str], bool]) -> str | None:
+    """The first name (or text) that ``caught`` lets go, trying a few unlike each other, then every name of one
+    and two characters (letters, digits and +=,.@_-, which IAM names and tag values allow); None when it
+    catches them all."""
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-"
-    yield from alphabet
-    yield from ("".join(pair) for pair in itertools.product(alphabet, repeat=2))
+    names = itertools.chain(("any", "xtrust-member", "q", "Z0", "member+1", "m@example.com"), alphabet,
+                            ("".join(pair) for pair in itertools.product(alphabet, repeat=2)))
+    return next((name for name in names if not caught(name)), None)
 
 
 def _numeric_accounts(values: Iterable[str], *, dates: bool = False) -> set[str]:

@@ -28,7 +28,7 @@ from ..evaluate import (
     second_of,
 )
 from ..model import RESOURCE_ACCOUNT, Condition
-from ._constants import FRESH, fresh_account, fresh_names, instantiate
+from ._constants import FRESH, fresh_account, fresh_name, instantiate
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -80,11 +80,11 @@ MAX_CONTEXTS = 4096
 
 def _fresh_texts(conditions: Sequence[Condition]) -> list[str]:
     """Text no constant names: FRESH, and when a Like pattern of the conditions matches it (``*-*``), the
-    first of fresh_names that none matches."""
+    first fresh_name that none matches."""
     patterns = [v for c in conditions if c.operator.base.name.endswith("Like") for v in c.values if "${" not in v]
     if not any(glob_match(p, FRESH) for p in patterns):
         return [FRESH]
-    other = next((t for t in fresh_names() if not any(glob_match(p, t) for p in patterns)), None)
+    other = fresh_name(lambda text: any(glob_match(p, text) for p in patterns))
     return [FRESH] if other is None else [FRESH, other]
 
 

@@ -4,7 +4,6 @@ whether a rule's allow list admits a caller."""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -13,6 +12,7 @@ from ..callers import (
     ASSUME_ROLE,
     ASSUME_ROLE_WITH_SAML,
     ASSUME_ROLE_WITH_WEB_IDENTITY,
+    IAM_NAME,
     Caller,
     CallerKind,
     parse_caller,
@@ -25,7 +25,7 @@ from ._constants import (
     Candidate,
     collect_constants,
     fresh_account,
-    fresh_names,
+    fresh_name,
     instantiate,
     instantiate_accounts,
 )
@@ -116,9 +116,9 @@ def _caller_resources(conditions: Sequence[Condition], accounts: Sequence[str]) 
             arns += values
             resources += [r for v in values for r in _resources(_resource_part(v))]
     if names or arns:
-        fresh = next((name for name in fresh_names() if not _named(names, name)
-                      and not any(glob_match(p, f"arn:aws:iam::{account}:{kind}/{name}")
-                                  for p in arns for account in accounts for kind in ("user", "role"))), None)
+        fresh = fresh_name(lambda name: _named(names, name) or any(
+            glob_match(p, f"arn:aws:iam::{account}:{kind}/{name}")
+            for p in arns for account in accounts for kind in ("user", "role")))
         if fresh is not None:
             resources += [f"user/{fresh}", f"role/{fresh}"]
     return list(dict.fromkeys(resources))
@@ -164,9 +164,6 @@ def _resources(pattern: str) -> list[str]:
     return out
 
 
-_USER_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")  # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
-
-
 def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
     """Users of ``account`` whose decisions cover every member a group can have, for documents whose verdict
     depends on who the caller is (a condition on aws:username or aws:PrincipalArn): a fresh member
@@ -192,12 +189,11 @@ def member_candidates(policies: Iterable[Policy], account: str) -> list[str]:
                              if r.startswith("user/")]
                     arns.append(prefix + "xtrust-path/any")  # a member with a path: its ARN differs in more
     if names or patterns:
-        fresh = next((name for name in fresh_names() if not _named(names, name)
-                      and not any(glob_match(p, prefix + name) for p in patterns)), None)
+        fresh = fresh_name(lambda name: _named(names, name) or any(glob_match(p, prefix + name) for p in patterns))
         if fresh is not None:
             arns.append(prefix + fresh)
     return [arn for arn in dict.fromkeys(arns)
-            if arn.startswith(prefix) and _USER_NAME.fullmatch(arn.rsplit("/", 1)[1])]
+            if arn.startswith(prefix) and IAM_NAME.fullmatch(arn.rsplit("/", 1)[1])]
 
 
 def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
@@ -208,12 +204,12 @@ def _instantiate_arns(pattern: str, accounts: Sequence[str]) -> list[str]:
     pattern = _VARIABLE.sub(lambda found: _LITERALS.get(found.group(1), "*"), pattern)
     parts = ARN_PARTS.match(pattern)
     if not parts:
-        return [instantiate(pattern, star, single) for star, single in (("any", "z"), ("", "0"))]
+        return [instantiate(pattern, star, single) for star, single in _FILLS]
     partition, service, region, account, resource = parts.groups()
     owners = [a for a in accounts if glob_match(account, a)] or sorted(instantiate_accounts([account]))
     out = []
     for owner in owners:
-        for star, single in (("any", "z"), ("", "0")):
+        for star, single in _FILLS:
             fixed = [instantiate(part, "aws" if part == partition else star, single)
                      for part in (partition, service, region)]
             if not fixed[0].startswith("aws"):
