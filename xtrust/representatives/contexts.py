@@ -504,22 +504,20 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
         elif not caller_sets(variable) or (other == RESOURCE_ACCOUNT and resource is not None):
             # the caller's own value (or the role's account), if any, is one the condition's key may take
             for value in near(own.get(other, ())) if key in values else ():
-                if (value,) not in values[key]:
-                    values[key].insert(-1, (value,))  # before absent, which stays last
+                _offer(values[key], value)
             continue
         else:
             if other not in values:
                 values[other], spelling[other] = [None], name
             if key not in values:  # the caller's own key (aws:PrincipalAccount…), not one it chooses
                 for value in near((*own.get(key, ()), caller.account, caller.name)):
-                    if value and (value,) not in values[other]:
-                        values[other].insert(-1, (value,))
+                    if value:
+                        _offer(values[other], value)
                 continue
             if ordered:  # two keys the caller sets, ordered: each may hold a number
                 for into in (key, other):
-                    for value in ("0", "1"):
-                        if (value,) not in values[into]:
-                            values[into].insert(-1, (value,))
+                    _offer(values[into], "0")
+                    _offer(values[into], "1")
         for into, source in ((key, other), (other, key)):
             typed = partial(_fits, into) if into in KEY_TYPES else None
             lent = list(values[source])
@@ -529,8 +527,14 @@ def _linked(values: dict[str, list[tuple[str, ...] | None]], spelling: dict[str,
                 lent = [(value,) for choice in lent if choice is not None and len(choice) == 1
                         for value in near(choice)]
             for choice in lent:
-                if choice is not None and len(choice) == 1 and "${" not in choice[0] and choice not in values[into] \
+                if choice is not None and len(choice) == 1 and "${" not in choice[0] \
                         and (typed is None or typed(choice[0])):
-                    values[into].insert(-1, choice)
+                    _offer(values[into], choice[0])
     keys = sorted(values)
     return keys, spelling, [values[key] for key in keys]
+
+
+def _offer(choices: list[tuple[str, ...] | None], value: str) -> None:
+    """Add ``value`` to a key's choices, once, before absent (None), which stays last."""
+    if (value,) not in choices:
+        choices.insert(-1, (value,))
