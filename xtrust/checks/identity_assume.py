@@ -526,12 +526,13 @@ def check_principal(rule: Rule, account: Account, principal: Group | User, colle
         members = member_candidates([g.document for g in grants], account.id)
     truncated = False
     verdict = AssumeVerdict()
+    documents = tuple(id(g.document) for g in grants)
+    labelled: list[Policy] = []  # the documents named by their place in grants, once a verdict is worked out
     for member in members:
-        key = (tuple(id(g.document) for g in grants), allow_roles,
-               member if specific or isinstance(principal, User) else "")
+        key = (documents, allow_roles, member if specific or isinstance(principal, User) else "")
         known_verdict = cache.get(key)
         if known_verdict is None:
-            labelled = [g.document.named(f"#{i}") for i, g in enumerate(grants)]
+            labelled = labelled or [g.document.named(f"#{i}") for i, g in enumerate(grants)]
             known_verdict = cache[key] = assume_violations(labelled, member, allow_roles, known_accounts=known,
                                                            now=now, memo=memo)
         verdict = known_verdict
